@@ -1,0 +1,84 @@
+"""The domain types every reward speaks: what a sample holds and what a reward returns.
+
+Nothing here knows about gRPC; `referee.server` converts protobuf messages to and
+from these types at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "CodeReference",
+    "IOCase",
+    "MathReference",
+    "RewardResult",
+    "Sample",
+    "SampleResult",
+    "Status",
+]
+
+
+class Status(StrEnum):
+    """Why a reward has the value it has. Only OK means the value is a real judgement."""
+
+    OK = "OK"
+    TIMEOUT = "TIMEOUT"  # the check ran past its deadline: never credit
+    ERROR = "ERROR"  # the reward function itself failed on this sample
+    INVALID_INPUT = "INVALID_INPUT"  # the sample lacks what the reward needs
+    SANDBOX_ERROR = "SANDBOX_ERROR"  # infrastructure failed: "cannot score", not "wrong"
+
+
+@dataclass(frozen=True, slots=True)
+class MathReference:
+    gold: str
+
+
+@dataclass(frozen=True, slots=True)
+class IOCase:
+    stdin: str
+    expected_stdout: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeReference:
+    """Tests for a code sample: assert-style `test_code` (+ `entry_point`) or stdin/stdout `cases`."""
+
+    language: str
+    test_code: str = ""
+    entry_point: str = ""
+    cases: tuple[IOCase, ...] = ()
+    timeout_ms: int | None = None  # per test; None = server default
+    memory_mb: int | None = None
+    stop_on_first_failure: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    id: str
+    prompt: str
+    completion: str
+    language: str | None = None  # target natural language of the reasoning ("en", "zh", ...)
+    math: MathReference | None = None
+    code: CodeReference | None = None
+    completion_tokens: int | None = None  # length in tokens when the trainer knows it
+
+
+@dataclass(frozen=True, slots=True)
+class RewardResult:
+    value: float
+    status: Status = Status.OK
+    detail: str = ""
+
+    @classmethod
+    def fail(cls, status: Status, detail: str) -> RewardResult:
+        """A result that gives no credit, with the reason."""
+        return cls(0.0, status, detail)
+
+
+@dataclass(frozen=True, slots=True)
+class SampleResult:
+    id: str
+    total: float
+    rewards: dict[str, RewardResult] = field(default_factory=dict)
