@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18referee/v1/referee.proto\x12\nreferee.v1\x1a\x1cgoogle/protobuf/struct.proto\"p\n\x0cScoreRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12#\n\x07samples\x18\x02 \x03(\x0b\x32\x12.referee.v1.Sample\x12\'\n\x07rewards\x18\x03 \x03(\x0b\x32\x16.referee.v1.RewardSpec\"\xe3\x01\n\x06Sample\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06prompt\x18\x02 \x01(\t\x12\x12\n\ncompletion\x18\x03 \x01(\t\x12\x10\n\x08language\x18\x04 \x01(\t\x12)\n\x04math\x18\x05 \x01(\x0b\x32\x19.referee.v1.MathReferenceH\x00\x12)\n\x04\x63ode\x18\x06 \x01(\x0b\x32\x19.referee.v1.CodeReferenceH\x00\x12\x1e\n\x11\x63ompletion_tokens\x18\x07 \x01(\rH\x01\x88\x01\x01\x42\x0b\n\treferenceB\x14\n\x12_completion_tokens\"\x1d\n\rMathReference\x12\x0c\n\x04gold\x18\x01 \x01(\t\"\xaf\x01\n\rCodeReference\x12\x10\n\x08language\x18\x01 \x01(\t\x12\x11\n\ttest_code\x18\x02 \x01(\t\x12\x13\n\x0b\x65ntry_point\x18\x03 \x01(\t\x12!\n\x05\x63\x61ses\x18\x04 \x03(\x0b\x32\x12.referee.v1.IOCase\x12\"\n\x06limits\x18\x05 \x01(\x0b\x32\x12.referee.v1.Limits\x12\x1d\n\x15stop_on_first_failure\x18\x06 \x01(\x08\"0\n\x06IOCase\x12\r\n\x05stdin\x18\x01 \x01(\t\x12\x17\n\x0f\x65xpected_stdout\x18\x02 \x01(\t\"/\n\x06Limits\x12\x12\n\ntimeout_ms\x18\x01 \x01(\r\x12\x11\n\tmemory_mb\x18\x02 \x01(\r\"c\n\nRewardSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x06weight\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructB\t\n\x07_weight\"N\n\rScoreResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x07results\x18\x02 \x03(\x0b\x32\x18.referee.v1.SampleResult\"S\n\x0cSampleResult\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05total\x18\x02 \x01(\x01\x12(\n\x07rewards\x18\x03 \x03(\x0b\x32\x17.referee.v1.RewardValue\"\xd2\x01\n\x0bRewardValue\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01\x12.\n\x06status\x18\x03 \x01(\x0e\x32\x1e.referee.v1.RewardValue.Status\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"f\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x06\n\x02OK\x10\x01\x12\x0b\n\x07TIMEOUT\x10\x02\x12\t\n\x05\x45RROR\x10\x03\x12\x11\n\rINVALID_INPUT\x10\x04\x12\x11\n\rSANDBOX_ERROR\x10\x05\"\xc9\x01\n\x0e\x45xecuteRequest\x12\x10\n\x08language\x18\x01 \x01(\t\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\r\n\x05stdin\x18\x03 \x01(\t\x12\x34\n\x05\x66iles\x18\x04 \x03(\x0b\x32%.referee.v1.ExecuteRequest.FilesEntry\x12\"\n\x06limits\x18\x05 \x01(\x0b\x32\x12.referee.v1.Limits\x1a,\n\nFilesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xae\x02\n\x0f\x45xecuteResponse\x12\x32\n\x06status\x18\x01 \x01(\x0e\x32\".referee.v1.ExecuteResponse.Status\x12\x11\n\texit_code\x18\x02 \x01(\x05\x12\x0e\n\x06stdout\x18\x03 \x01(\t\x12\x0e\n\x06stderr\x18\x04 \x01(\t\x12\x0f\n\x07wall_ms\x18\x05 \x01(\x01\x12\x0e\n\x06\x64\x65tail\x18\x06 \x01(\t\"\x92\x01\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x06\n\x02OK\x10\x01\x12\x11\n\rRUNTIME_ERROR\x10\x02\x12\x0b\n\x07TIMEOUT\x10\x03\x12\x10\n\x0cMEMORY_LIMIT\x10\x04\x12\x10\n\x0cOUTPUT_LIMIT\x10\x05\x12\x11\n\rCOMPILE_ERROR\x10\x06\x12\x11\n\rSANDBOX_ERROR\x10\x07\"\x14\n\x12ListRewardsRequest\">\n\x13ListRewardsResponse\x12\'\n\x07rewards\x18\x01 \x03(\x0b\x32\x16.referee.v1.RewardInfo\"\x93\x01\n\nRewardInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12-\n\nparameters\x18\x03 \x03(\x0b\x32\x19.referee.v1.ParameterInfo\x12\x11\n\tmin_value\x18\x04 \x01(\x01\x12\x11\n\tmax_value\x18\x05 \x01(\x01\x12\r\n\x05group\x18\x06 \x01(\x08\"V\n\rParameterInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x14\n\x0c\x64\x65\x66\x61ult_json\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t2\xa9\x02\n\rRewardService\x12<\n\x05Score\x12\x18.referee.v1.ScoreRequest\x1a\x19.referee.v1.ScoreResponse\x12\x46\n\x0bScoreStream\x12\x18.referee.v1.ScoreRequest\x1a\x19.referee.v1.ScoreResponse(\x01\x30\x01\x12\x42\n\x07\x45xecute\x12\x1a.referee.v1.ExecuteRequest\x1a\x1b.referee.v1.ExecuteResponse\x12N\n\x0bListRewards\x12\x1e.referee.v1.ListRewardsRequest\x1a\x1f.referee.v1.ListRewardsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18referee/v1/referee.proto\x12\nreferee.v1\x1a\x1cgoogle/protobuf/struct.proto\"p\n\x0cScoreRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12#\n\x07samples\x18\x02 \x03(\x0b\x32\x12.referee.v1.Sample\x12\'\n\x07rewards\x18\x03 \x03(\x0b\x32\x16.referee.v1.RewardSpec\"\xe3\x01\n\x06Sample\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06prompt\x18\x02 \x01(\t\x12\x12\n\ncompletion\x18\x03 \x01(\t\x12\x10\n\x08language\x18\x04 \x01(\t\x12)\n\x04math\x18\x05 \x01(\x0b\x32\x19.referee.v1.MathReferenceH\x00\x12)\n\x04\x63ode\x18\x06 \x01(\x0b\x32\x19.referee.v1.CodeReferenceH\x00\x12\x1e\n\x11\x63ompletion_tokens\x18\x07 \x01(\rH\x01\x88\x01\x01\x42\x0b\n\treferenceB\x14\n\x12_completion_tokens\"\x1d\n\rMathReference\x12\x0c\n\x04gold\x18\x01 \x01(\t\"\xaf\x01\n\rCodeReference\x12\x10\n\x08language\x18\x01 \x01(\t\x12\x11\n\ttest_code\x18\x02 \x01(\t\x12\x13\n\x0b\x65ntry_point\x18\x03 \x01(\t\x12!\n\x05\x63\x61ses\x18\x04 \x03(\x0b\x32\x12.referee.v1.IOCase\x12\"\n\x06limits\x18\x05 \x01(\x0b\x32\x12.referee.v1.Limits\x12\x1d\n\x15stop_on_first_failure\x18\x06 \x01(\x08\"0\n\x06IOCase\x12\r\n\x05stdin\x18\x01 \x01(\t\x12\x17\n\x0f\x65xpected_stdout\x18\x02 \x01(\t\"/\n\x06Limits\x12\x12\n\ntimeout_ms\x18\x01 \x01(\r\x12\x11\n\tmemory_mb\x18\x02 \x01(\r\"c\n\nRewardSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x06weight\x18\x02 \x01(\x01H\x00\x88\x01\x01\x12\'\n\x06params\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructB\t\n\x07_weight\"]\n\rScoreResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12)\n\x07results\x18\x02 \x03(\x0b\x32\x18.referee.v1.SampleResult\x12\r\n\x05\x65rror\x18\x03 \x01(\t\"S\n\x0cSampleResult\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05total\x18\x02 \x01(\x01\x12(\n\x07rewards\x18\x03 \x03(\x0b\x32\x17.referee.v1.RewardValue\"\xd2\x01\n\x0bRewardValue\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01\x12.\n\x06status\x18\x03 \x01(\x0e\x32\x1e.referee.v1.RewardValue.Status\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\"f\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x06\n\x02OK\x10\x01\x12\x0b\n\x07TIMEOUT\x10\x02\x12\t\n\x05\x45RROR\x10\x03\x12\x11\n\rINVALID_INPUT\x10\x04\x12\x11\n\rSANDBOX_ERROR\x10\x05\"\xc9\x01\n\x0e\x45xecuteRequest\x12\x10\n\x08language\x18\x01 \x01(\t\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\r\n\x05stdin\x18\x03 \x01(\t\x12\x34\n\x05\x66iles\x18\x04 \x03(\x0b\x32%.referee.v1.ExecuteRequest.FilesEntry\x12\"\n\x06limits\x18\x05 \x01(\x0b\x32\x12.referee.v1.Limits\x1a,\n\nFilesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xae\x02\n\x0f\x45xecuteResponse\x12\x32\n\x06status\x18\x01 \x01(\x0e\x32\".referee.v1.ExecuteResponse.Status\x12\x11\n\texit_code\x18\x02 \x01(\x05\x12\x0e\n\x06stdout\x18\x03 \x01(\t\x12\x0e\n\x06stderr\x18\x04 \x01(\t\x12\x0f\n\x07wall_ms\x18\x05 \x01(\x01\x12\x0e\n\x06\x64\x65tail\x18\x06 \x01(\t\"\x92\x01\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x06\n\x02OK\x10\x01\x12\x11\n\rRUNTIME_ERROR\x10\x02\x12\x0b\n\x07TIMEOUT\x10\x03\x12\x10\n\x0cMEMORY_LIMIT\x10\x04\x12\x10\n\x0cOUTPUT_LIMIT\x10\x05\x12\x11\n\rCOMPILE_ERROR\x10\x06\x12\x11\n\rSANDBOX_ERROR\x10\x07\"\x14\n\x12ListRewardsRequest\">\n\x13ListRewardsResponse\x12\'\n\x07rewards\x18\x01 \x03(\x0b\x32\x16.referee.v1.RewardInfo\"\x93\x01\n\nRewardInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12-\n\nparameters\x18\x03 \x03(\x0b\x32\x19.referee.v1.ParameterInfo\x12\x11\n\tmin_value\x18\x04 \x01(\x01\x12\x11\n\tmax_value\x18\x05 \x01(\x01\x12\r\n\x05group\x18\x06 \x01(\x08\"V\n\rParameterInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x14\n\x0c\x64\x65\x66\x61ult_json\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t2\xa9\x02\n\rRewardService\x12<\n\x05Score\x12\x18.referee.v1.ScoreRequest\x1a\x19.referee.v1.ScoreResponse\x12\x46\n\x0bScoreStream\x12\x18.referee.v1.ScoreRequest\x1a\x19.referee.v1.ScoreResponse(\x01\x30\x01\x12\x42\n\x07\x45xecute\x12\x1a.referee.v1.ExecuteRequest\x1a\x1b.referee.v1.ExecuteResponse\x12N\n\x0bListRewards\x12\x1e.referee.v1.ListRewardsRequest\x1a\x1f.referee.v1.ListRewardsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,29 +49,29 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REWARDSPEC']._serialized_start=722
   _globals['_REWARDSPEC']._serialized_end=821
   _globals['_SCORERESPONSE']._serialized_start=823
-  _globals['_SCORERESPONSE']._serialized_end=901
-  _globals['_SAMPLERESULT']._serialized_start=903
-  _globals['_SAMPLERESULT']._serialized_end=986
-  _globals['_REWARDVALUE']._serialized_start=989
-  _globals['_REWARDVALUE']._serialized_end=1199
-  _globals['_REWARDVALUE_STATUS']._serialized_start=1097
-  _globals['_REWARDVALUE_STATUS']._serialized_end=1199
-  _globals['_EXECUTEREQUEST']._serialized_start=1202
-  _globals['_EXECUTEREQUEST']._serialized_end=1403
-  _globals['_EXECUTEREQUEST_FILESENTRY']._serialized_start=1359
-  _globals['_EXECUTEREQUEST_FILESENTRY']._serialized_end=1403
-  _globals['_EXECUTERESPONSE']._serialized_start=1406
-  _globals['_EXECUTERESPONSE']._serialized_end=1708
-  _globals['_EXECUTERESPONSE_STATUS']._serialized_start=1562
-  _globals['_EXECUTERESPONSE_STATUS']._serialized_end=1708
-  _globals['_LISTREWARDSREQUEST']._serialized_start=1710
-  _globals['_LISTREWARDSREQUEST']._serialized_end=1730
-  _globals['_LISTREWARDSRESPONSE']._serialized_start=1732
-  _globals['_LISTREWARDSRESPONSE']._serialized_end=1794
-  _globals['_REWARDINFO']._serialized_start=1797
-  _globals['_REWARDINFO']._serialized_end=1944
-  _globals['_PARAMETERINFO']._serialized_start=1946
-  _globals['_PARAMETERINFO']._serialized_end=2032
-  _globals['_REWARDSERVICE']._serialized_start=2035
-  _globals['_REWARDSERVICE']._serialized_end=2332
+  _globals['_SCORERESPONSE']._serialized_end=916
+  _globals['_SAMPLERESULT']._serialized_start=918
+  _globals['_SAMPLERESULT']._serialized_end=1001
+  _globals['_REWARDVALUE']._serialized_start=1004
+  _globals['_REWARDVALUE']._serialized_end=1214
+  _globals['_REWARDVALUE_STATUS']._serialized_start=1112
+  _globals['_REWARDVALUE_STATUS']._serialized_end=1214
+  _globals['_EXECUTEREQUEST']._serialized_start=1217
+  _globals['_EXECUTEREQUEST']._serialized_end=1418
+  _globals['_EXECUTEREQUEST_FILESENTRY']._serialized_start=1374
+  _globals['_EXECUTEREQUEST_FILESENTRY']._serialized_end=1418
+  _globals['_EXECUTERESPONSE']._serialized_start=1421
+  _globals['_EXECUTERESPONSE']._serialized_end=1723
+  _globals['_EXECUTERESPONSE_STATUS']._serialized_start=1577
+  _globals['_EXECUTERESPONSE_STATUS']._serialized_end=1723
+  _globals['_LISTREWARDSREQUEST']._serialized_start=1725
+  _globals['_LISTREWARDSREQUEST']._serialized_end=1745
+  _globals['_LISTREWARDSRESPONSE']._serialized_start=1747
+  _globals['_LISTREWARDSRESPONSE']._serialized_end=1809
+  _globals['_REWARDINFO']._serialized_start=1812
+  _globals['_REWARDINFO']._serialized_end=1959
+  _globals['_PARAMETERINFO']._serialized_start=1961
+  _globals['_PARAMETERINFO']._serialized_end=2047
+  _globals['_REWARDSERVICE']._serialized_start=2050
+  _globals['_REWARDSERVICE']._serialized_end=2347
 # @@protoc_insertion_point(module_scope)

@@ -85,12 +85,14 @@ class RewardSpec(_message.Message):
     def __init__(self, name: _Optional[str] = ..., weight: _Optional[float] = ..., params: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class ScoreResponse(_message.Message):
-    __slots__ = ("request_id", "results")
+    __slots__ = ("request_id", "results", "error")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     RESULTS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     results: _containers.RepeatedCompositeFieldContainer[SampleResult]
-    def __init__(self, request_id: _Optional[str] = ..., results: _Optional[_Iterable[_Union[SampleResult, _Mapping]]] = ...) -> None: ...
+    error: str
+    def __init__(self, request_id: _Optional[str] = ..., results: _Optional[_Iterable[_Union[SampleResult, _Mapping]]] = ..., error: _Optional[str] = ...) -> None: ...
 
 class SampleResult(_message.Message):
     __slots__ = ("id", "total", "rewards")

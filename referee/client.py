@@ -1,0 +1,216 @@
+"""Python clients for a referee server: `RefereeClient` (blocking) and `AsyncRefereeClient`.
+
+    with RefereeClient("127.0.0.1:50051") as client:
+        [result] = client.score(
+            [{"id": "a", "prompt": "1/2 as a decimal?", "completion": r"\\boxed{0.5}", "math": {"gold": "1/2"}}],
+            rewards=["accuracy"],
+        )
+        result.total, result.rewards["accuracy"].detail
+
+Every call has a deadline (TRL awaits reward functions with none, so ours must).
+Retries on UNAVAILABLE use gRPC's own retry policy (service config), with exponential
+backoff; after the last attempt a `RefereeUnavailable` names the address. Samples are
+`rewards.Sample` objects or dicts in the API's JSON shape; results are `rewards.SampleResult`.
+
+    RefereeError
+    ├── RefereeUnavailable   the server cannot be reached (after retries)
+    └── RequestRejected      the server refused the request (INVALID_ARGUMENT, RESOURCE_EXHAUSTED, …)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+import grpc
+from google.protobuf import json_format
+
+from referee.convert import sample_result_from_proto, sample_to_proto, specs_to_proto
+from referee.v1 import referee_pb2 as pb
+from referee.v1 import referee_pb2_grpc as pb_grpc
+from rewards.compose import RewardSpec
+from rewards.types import Sample, SampleResult
+
+__all__ = ["AsyncRefereeClient", "RefereeClient", "RefereeError", "RefereeUnavailable", "RequestRejected"]
+
+DEFAULT_TARGET = "127.0.0.1:50051"
+SampleLike = Sample | Mapping[str, Any]
+SpecLike = RewardSpec | str | Mapping[str, Any]
+
+
+class RefereeError(Exception):
+    """Base of the client's exceptions; `code` is the gRPC status code."""
+
+    def __init__(self, message: str, code: grpc.StatusCode | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class RefereeUnavailable(RefereeError):
+    pass
+
+
+class RequestRejected(RefereeError):
+    pass
+
+
+def _channel_options(retries: int, max_message_mb: int) -> list[tuple[str, Any]]:
+    service_config = {
+        "methodConfig": [
+            {
+                "name": [{"service": "referee.v1.RewardService"}],
+                "retryPolicy": {
+                    "maxAttempts": max(2, min(retries + 1, 5)),  # gRPC caps attempts at 5
+                    "initialBackoff": "0.2s",
+                    "maxBackoff": "5s",
+                    "backoffMultiplier": 2.5,
+                    "retryableStatusCodes": ["UNAVAILABLE"],
+                },
+            }
+        ],
+        "loadBalancingConfig": [{"round_robin": {}}],
+    }
+    size = max_message_mb * 1024 * 1024
+    return [
+        ("grpc.service_config", json.dumps(service_config)),
+        ("grpc.enable_retries", 1),
+        ("grpc.max_receive_message_length", size),
+        ("grpc.max_send_message_length", size),
+    ]
+
+
+def _to_sample(s: SampleLike) -> pb.Sample:
+    if isinstance(s, Sample):
+        return sample_to_proto(s)
+    return json_format.ParseDict(dict(s), pb.Sample())
+
+
+def _to_spec(r: SpecLike) -> RewardSpec:
+    if isinstance(r, RewardSpec):
+        return r
+    if isinstance(r, str):
+        return RewardSpec(r)
+    return RewardSpec(r["name"], r.get("weight", 1.0), r.get("params", {}))
+
+
+def score_request(samples: Sequence[SampleLike], rewards: Sequence[SpecLike], request_id: str = "") -> pb.ScoreRequest:
+    return pb.ScoreRequest(
+        request_id=request_id,
+        samples=[_to_sample(s) for s in samples],
+        rewards=specs_to_proto([_to_spec(r) for r in rewards]),
+    )
+
+
+def execute_request(
+    language: str,
+    source: str,
+    stdin: str = "",
+    files: Mapping[str, str] | None = None,
+    timeout_ms: int = 0,
+    memory_mb: int = 0,
+) -> pb.ExecuteRequest:
+    return pb.ExecuteRequest(
+        language=language,
+        source=source,
+        stdin=stdin,
+        files=dict(files or {}),
+        limits=pb.Limits(timeout_ms=timeout_ms, memory_mb=memory_mb),
+    )
+
+
+def _translate(exc: grpc.RpcError, target: str) -> RefereeError:
+    code, details = exc.code(), exc.details()
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return RefereeUnavailable(f"referee at {target} is unavailable after retries: {details}", code)
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return RefereeError(f"referee at {target} did not answer within the deadline: {details}", code)
+    return RequestRejected(f"{code.name}: {details}", code)
+
+
+class _Base:
+    def __init__(self, target: str, timeout_s: float, retries: int, max_message_mb: int) -> None:
+        if "," in target and not target.startswith(("ipv4:", "ipv6:", "dns:")):
+            target = "ipv4:" + target  # several endpoints: let gRPC's round_robin spread the calls
+        self.target = target
+        self.timeout_s = timeout_s
+        self.options = _channel_options(retries, max_message_mb)
+
+
+class RefereeClient(_Base):
+    """Blocking client. Thread-safe: one client can serve many threads."""
+
+    def __init__(
+        self, target: str = DEFAULT_TARGET, *, timeout_s: float = 120.0, retries: int = 4, max_message_mb: int = 64
+    ) -> None:
+        super().__init__(target, timeout_s, retries, max_message_mb)
+        self._channel = grpc.insecure_channel(self.target, options=self.options)
+        self._stub = pb_grpc.RewardServiceStub(self._channel)
+
+    def __enter__(self) -> RefereeClient:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def _call(self, method: Any, request: Any, timeout_s: float | None) -> Any:
+        try:
+            return method(request, timeout=timeout_s or self.timeout_s, wait_for_ready=False)
+        except grpc.RpcError as exc:
+            raise _translate(exc, self.target) from None
+
+    def score(
+        self, samples: Sequence[SampleLike], rewards: Sequence[SpecLike], *, timeout_s: float | None = None
+    ) -> list[SampleResult]:
+        response = self._call(self._stub.Score, score_request(samples, rewards), timeout_s)
+        return [sample_result_from_proto(r) for r in response.results]
+
+    def execute(self, language: str, source: str, *, timeout_s: float | None = None, **kw: Any) -> pb.ExecuteResponse:
+        return self._call(self._stub.Execute, execute_request(language, source, **kw), timeout_s)
+
+    def list_rewards(self) -> list[pb.RewardInfo]:
+        return list(self._call(self._stub.ListRewards, pb.ListRewardsRequest(), None).rewards)
+
+
+class AsyncRefereeClient(_Base):
+    """asyncio client; create it inside the event loop that uses it."""
+
+    def __init__(
+        self, target: str = DEFAULT_TARGET, *, timeout_s: float = 120.0, retries: int = 4, max_message_mb: int = 64
+    ) -> None:
+        super().__init__(target, timeout_s, retries, max_message_mb)
+        self._channel = grpc.aio.insecure_channel(self.target, options=self.options)
+        self._stub = pb_grpc.RewardServiceStub(self._channel)
+
+    async def __aenter__(self) -> AsyncRefereeClient:
+        return self
+
+    async def __aexit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+    async def _call(self, method: Any, request: Any, timeout_s: float | None) -> Any:
+        try:
+            return await method(request, timeout=timeout_s or self.timeout_s)
+        except grpc.RpcError as exc:
+            raise _translate(exc, self.target) from None
+
+    async def score(
+        self, samples: Sequence[SampleLike], rewards: Sequence[SpecLike], *, timeout_s: float | None = None
+    ) -> list[SampleResult]:
+        response = await self._call(self._stub.Score, score_request(samples, rewards), timeout_s)
+        return [sample_result_from_proto(r) for r in response.results]
+
+    async def execute(
+        self, language: str, source: str, *, timeout_s: float | None = None, **kw: Any
+    ) -> pb.ExecuteResponse:
+        return await self._call(self._stub.Execute, execute_request(language, source, **kw), timeout_s)
+
+    async def list_rewards(self) -> list[pb.RewardInfo]:
+        return list((await self._call(self._stub.ListRewards, pb.ListRewardsRequest(), None)).rewards)

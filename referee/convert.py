@@ -1,0 +1,147 @@
+"""Protobuf messages <-> domain types, in one place for the server and the client.
+
+Validation that needs the request's shape (field names, indexes) happens here, so a
+malformed request fails with a message naming the field, e.g.
+`samples[3].code.language: required`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from google.protobuf import json_format
+
+from referee.v1 import referee_pb2 as pb
+from rewards.compose import RewardSpec
+from rewards.errors import InvalidRequest
+from rewards.registry import Reward
+from rewards.types import CodeReference, IOCase, MathReference, RewardResult, Sample, SampleResult, Status
+
+__all__ = [
+    "reward_info_to_proto",
+    "sample_from_proto",
+    "sample_result_from_proto",
+    "sample_result_to_proto",
+    "sample_to_proto",
+    "specs_from_proto",
+    "specs_to_proto",
+]
+
+
+def _code_from_proto(c: pb.CodeReference, where: str) -> CodeReference:
+    if not c.language:
+        raise InvalidRequest(f"{where}.language: required (e.g. 'python')")
+    if not c.test_code and not c.cases:
+        raise InvalidRequest(f"{where}: give test_code or cases")
+    if c.test_code and c.cases:
+        raise InvalidRequest(f"{where}: give test_code or cases, not both")
+    return CodeReference(
+        language=c.language,
+        test_code=c.test_code,
+        entry_point=c.entry_point,
+        cases=tuple(IOCase(x.stdin, x.expected_stdout) for x in c.cases),
+        timeout_ms=c.limits.timeout_ms or None,
+        memory_mb=c.limits.memory_mb or None,
+        stop_on_first_failure=c.stop_on_first_failure,
+    )
+
+
+def sample_from_proto(s: pb.Sample, where: str) -> Sample:
+    if not s.id:
+        raise InvalidRequest(f"{where}.id: required")
+    ref = s.WhichOneof("reference")
+    return Sample(
+        id=s.id,
+        prompt=s.prompt,
+        completion=s.completion,
+        language=s.language or None,
+        math=MathReference(s.math.gold) if ref == "math" else None,
+        code=_code_from_proto(s.code, f"{where}.code") if ref == "code" else None,
+        completion_tokens=s.completion_tokens if s.HasField("completion_tokens") else None,
+    )
+
+
+def sample_to_proto(s: Sample) -> pb.Sample:
+    msg = pb.Sample(id=s.id, prompt=s.prompt, completion=s.completion, language=s.language or "")
+    if s.completion_tokens is not None:
+        msg.completion_tokens = s.completion_tokens
+    if s.math is not None:
+        msg.math.gold = s.math.gold
+    if s.code is not None:
+        c = s.code
+        msg.code.CopyFrom(
+            pb.CodeReference(
+                language=c.language,
+                test_code=c.test_code,
+                entry_point=c.entry_point,
+                cases=[pb.IOCase(stdin=x.stdin, expected_stdout=x.expected_stdout) for x in c.cases],
+                limits=pb.Limits(timeout_ms=c.timeout_ms or 0, memory_mb=c.memory_mb or 0),
+                stop_on_first_failure=c.stop_on_first_failure,
+            )
+        )
+    return msg
+
+
+def specs_from_proto(specs: Sequence[pb.RewardSpec]) -> list[RewardSpec]:
+    out = []
+    for i, r in enumerate(specs):
+        if not r.name:
+            raise InvalidRequest(f"rewards[{i}].name: required")
+        params = json_format.MessageToDict(r.params) if r.HasField("params") else {}
+        out.append(RewardSpec(r.name, r.weight if r.HasField("weight") else 1.0, params))
+    return out
+
+
+def specs_to_proto(specs: Sequence[RewardSpec]) -> list[pb.RewardSpec]:
+    out = []
+    for s in specs:
+        msg = pb.RewardSpec(name=s.name, weight=s.weight)
+        if s.params:
+            msg.params.update(dict(s.params))
+        out.append(msg)
+    return out
+
+
+def sample_result_to_proto(r: SampleResult) -> pb.SampleResult:
+    return pb.SampleResult(
+        id=r.id,
+        total=r.total,
+        rewards=[
+            pb.RewardValue(name=name, value=v.value, status=pb.RewardValue.Status.Value(v.status.value), detail=v.detail)
+            for name, v in r.rewards.items()
+        ],
+    )
+
+
+def sample_result_from_proto(r: pb.SampleResult) -> SampleResult:
+    rewards = {
+        v.name: RewardResult(v.value, Status(pb.RewardValue.Status.Name(v.status)), v.detail) for v in r.rewards
+    }
+    return SampleResult(r.id, r.total, rewards)
+
+
+def _type_name(annotation: Any) -> str:
+    return getattr(annotation, "__name__", None) or str(annotation).replace("typing.", "")
+
+
+def reward_info_to_proto(reward: Reward[Any]) -> pb.RewardInfo:
+    params = [
+        pb.ParameterInfo(
+            name=name,
+            type=_type_name(f.annotation),
+            default_json=json.dumps(f.default, default=str),
+            description=f.description or "",
+        )
+        for name, f in reward.params.model_fields.items()
+    ]
+    lo, hi = reward.value_range
+    return pb.RewardInfo(
+        name=reward.name,
+        description=reward.description,
+        parameters=params,
+        min_value=lo,
+        max_value=hi,
+        group=reward.group,
+    )

@@ -1,0 +1,78 @@
+"""The engine: rewards plus the resources they run on (math workers, sandbox pool).
+
+Both the gRPC server and the in-process CLI paths use one `Engine`, so scoring means
+the same thing everywhere. Resources start lazily on first use (a math-only `referee
+score` never touches Docker) or eagerly with `warm_up()` (the server, before it
+reports SERVING).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from types import TracebackType
+
+from referee.config import Settings
+from rewards import Context, RewardSpec, Sample, SampleResult
+from rewards import score as score_samples
+from rewards.math import MathVerifier
+from sandbox import ExecuteResult, ExecuteSpec, Sandbox
+
+__all__ = ["Engine"]
+
+
+class Engine:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._math: MathVerifier | None = None
+        self._sandbox: Sandbox | None = None
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> Engine:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def math(self) -> MathVerifier:
+        async with self._lock:
+            if self._math is None:
+                verifier = MathVerifier(self.settings.math)
+                await verifier.start()
+                self._math = verifier
+            return self._math
+
+    async def sandbox(self) -> Sandbox:
+        async with self._lock:
+            if self._sandbox is None:
+                sandbox = Sandbox(self.settings.sandbox)
+                await sandbox.start()
+                self._sandbox = sandbox
+            return self._sandbox
+
+    async def warm_up(self) -> None:
+        await self.math()
+        await self.sandbox()
+
+    async def score(self, samples: Sequence[Sample], specs: Sequence[RewardSpec]) -> list[SampleResult]:
+        """Score one batch. Raises `rewards.InvalidRequest` for a malformed request."""
+        needs_code = any(s.code is not None for s in samples)
+        ctx = Context(
+            math=await self.math() if any(s.math is not None for s in samples) else None,
+            sandbox=await self.sandbox() if needs_code else None,
+        )
+        return await score_samples(samples, specs, ctx)
+
+    async def execute(self, spec: ExecuteSpec) -> ExecuteResult:
+        return await (await self.sandbox()).execute(spec)
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._sandbox is not None:
+                await self._sandbox.close()
+                self._sandbox = None
+            if self._math is not None:
+                await self._math.close()
+                self._math = None

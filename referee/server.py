@@ -1,0 +1,210 @@
+"""The gRPC face: thin adapters from protobuf to the engine and back.
+
+    request -> convert (validate, name the bad field) -> Engine -> convert -> response
+
+Domain errors map to status codes here and nowhere else: `InvalidRequest` and
+`ValueError` from the sandbox become INVALID_ARGUMENT; more concurrent requests than
+`server.max_concurrent_requests` become RESOURCE_EXHAUSTED instead of a queue that
+grows without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Iterator, Sequence
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from referee.config import Settings
+from referee.convert import (
+    reward_info_to_proto,
+    sample_from_proto,
+    sample_result_to_proto,
+    specs_from_proto,
+)
+from referee.engine import Engine
+from referee.v1 import referee_pb2 as pb
+from referee.v1 import referee_pb2_grpc as pb_grpc
+from rewards import InvalidRequest, Sample, all_rewards
+from rewards.compose import RewardSpec
+from sandbox import ExecuteSpec
+
+__all__ = ["RewardServicer", "serve", "start_server"]
+
+log = logging.getLogger("referee.server")
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RewardService"].full_name
+
+
+class Overloaded(Exception):
+    pass
+
+
+class RewardServicer(pb_grpc.RewardServiceServicer):
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.limits = settings.server
+        self._in_flight = 0
+
+    @contextlib.contextmanager
+    def _admit(self) -> Iterator[None]:
+        # A counter, not a semaphore: waiting in line is exactly what we refuse to do.
+        if self._in_flight >= self.limits.max_concurrent_requests:
+            raise Overloaded(
+                f"server busy: {self._in_flight} requests in flight (max_concurrent_requests="
+                f"{self.limits.max_concurrent_requests}); retry with backoff"
+            )
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+
+    def _parse_score(self, request: pb.ScoreRequest) -> tuple[list[Sample], list[RewardSpec]]:
+        if not request.samples:
+            raise InvalidRequest("samples: at least one sample is required")
+        if len(request.samples) > self.limits.max_samples_per_request:
+            raise InvalidRequest(
+                f"samples: {len(request.samples)} samples, more than max_samples_per_request="
+                f"{self.limits.max_samples_per_request}"
+            )
+        for i, s in enumerate(request.samples):
+            if len(s.completion) > self.limits.max_completion_chars:
+                raise InvalidRequest(
+                    f"samples[{i}].completion: {len(s.completion)} characters, more than "
+                    f"max_completion_chars={self.limits.max_completion_chars}"
+                )
+        samples = [sample_from_proto(s, f"samples[{i}]") for i, s in enumerate(request.samples)]
+        return samples, specs_from_proto(request.rewards)
+
+    async def _score(self, request: pb.ScoreRequest) -> pb.ScoreResponse:
+        samples, specs = self._parse_score(request)
+        with self._admit():
+            results = await asyncio.wait_for(
+                self.engine.score(samples, specs), timeout=self.limits.request_timeout_s
+            )
+        return pb.ScoreResponse(request_id=request.request_id, results=[sample_result_to_proto(r) for r in results])
+
+    async def Score(self, request: pb.ScoreRequest, context: grpc.aio.ServicerContext) -> pb.ScoreResponse:
+        try:
+            return await self._score(request)
+        except (InvalidRequest, ValueError) as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        except Overloaded as exc:
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+        except TimeoutError:
+            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "scoring exceeded server.request_timeout_s")
+        raise AssertionError("unreachable")  # context.abort raises
+
+    async def ScoreStream(
+        self, request_iterator: AsyncIterator[pb.ScoreRequest], context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.ScoreResponse]:
+        done: asyncio.Queue[pb.ScoreResponse | None] = asyncio.Queue()
+
+        async def one(request: pb.ScoreRequest) -> None:
+            try:
+                response = await self._score(request)
+            except (InvalidRequest, ValueError, Overloaded) as exc:
+                response = pb.ScoreResponse(request_id=request.request_id, error=str(exc))
+            except TimeoutError:
+                response = pb.ScoreResponse(request_id=request.request_id, error="scoring exceeded request_timeout_s")
+            await done.put(response)
+
+        async def read_all() -> None:
+            try:
+                async with asyncio.TaskGroup() as tasks:
+                    async for request in request_iterator:
+                        tasks.create_task(one(request))
+            finally:
+                done.put_nowait(None)  # the end marker, also when the reader fails
+
+        reader = asyncio.create_task(read_all())
+        try:
+            while (response := await done.get()) is not None:
+                yield response
+            await reader  # re-raise a failure of the reader
+        finally:
+            reader.cancel()
+
+    async def Execute(self, request: pb.ExecuteRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteResponse:
+        spec = ExecuteSpec(
+            language=request.language,
+            source=request.source,
+            stdin=request.stdin,
+            files=dict(request.files),
+            timeout_ms=request.limits.timeout_ms or None,
+            memory_mb=request.limits.memory_mb or None,
+        )
+        try:
+            with self._admit():
+                result = await self.engine.execute(spec)
+        except ValueError as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        except Overloaded as exc:
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+        return pb.ExecuteResponse(
+            status=pb.ExecuteResponse.Status.Value(str(result.status)),
+            exit_code=result.exit_code,
+            stdout=result.stdout,
+            stderr=result.stderr,
+            wall_ms=result.wall_ms,
+            detail=result.detail,
+        )
+
+    async def ListRewards(
+        self, request: pb.ListRewardsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListRewardsResponse:
+        return pb.ListRewardsResponse(rewards=[reward_info_to_proto(r) for r in all_rewards()])
+
+
+def _server_options(settings: Settings) -> Sequence[tuple[str, int]]:
+    size = settings.server.max_message_mb * 1024 * 1024
+    return [("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size)]
+
+
+async def start_server(settings: Settings, engine: Engine, *, warm_up: bool = True) -> tuple[grpc.aio.Server, int]:
+    """Start a server on settings.server.host:port; returns it and the bound port.
+
+    Health is NOT_SERVING until the engine has warmed up, then SERVING, so a load
+    balancer never sends work to a replica whose pools are still starting.
+    """
+    server = grpc.aio.server(options=_server_options(settings))
+    pb_grpc.add_RewardServiceServicer_to_server(RewardServicer(engine, settings), server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+    address = f"{settings.server.host}:{settings.server.port}"
+    port = server.add_insecure_port(address)
+    if port == 0:
+        raise OSError(f"cannot bind {address}")
+    for name in ("", SERVICE_NAME):
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
+    await server.start()
+    if warm_up:
+        await engine.warm_up()
+    for name in ("", SERVICE_NAME):
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    return server, port
+
+
+async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
+    """Run until SIGINT/SIGTERM, then drain in-flight requests and remove every container."""
+    async with Engine(settings) as engine:
+        server, port = await start_server(settings, engine)
+        log.info("referee serving on %s:%d", settings.server.host, port)
+        print(f"referee serving on {settings.server.host}:{port}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        if ready is not None:
+            ready.set()
+        try:
+            await stop.wait()
+        finally:
+            log.info("shutting down: draining for up to %.0f s", settings.server.grace_s)
+            await server.stop(settings.server.grace_s)
