@@ -1,0 +1,227 @@
+"""The `referee` command line (typer: typed options, help from the signatures, no hand parsing).
+
+    referee serve [--host H] [--port P] [--config FILE]
+    referee exec FILE --language python [--stdin FILE] [--timeout SEC] [--memory-mb N]
+    referee score INPUT.jsonl [-o OUT.jsonl] [--server HOST:PORT] [--rewards accuracy,format]
+    referee verify --jsonl FILE [--report] [--format json]
+    referee sandbox build | referee doctor
+    referee train CONFIG.yaml | referee sft … | referee filter …   (need `referee[trainer]`)
+
+Heavy imports happen inside the commands, so `referee --help` is fast and the server
+never imports torch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    name="referee",
+    help="Sandboxed reward and verification engine for RL training of reasoning models.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+sandbox_app = typer.Typer(help="Manage the sandbox image.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="YAML settings file (env REFEREE_* and flags override it)")
+]
+
+
+def _settings(config: Path | None, **server: Any) -> Any:
+    from pydantic import ValidationError
+
+    from referee.config import load_settings
+
+    overrides = {k: v for k, v in server.items() if v is not None}
+    try:
+        return load_settings(config, **({"server": overrides} if overrides else {}))
+    except (ValidationError, FileNotFoundError) as exc:
+        typer.echo(f"error: bad settings: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to bind [default: 127.0.0.1]")] = None,
+    port: Annotated[int | None, typer.Option(help="port to bind [default: 50051]")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Run the gRPC reward server until SIGINT/SIGTERM."""
+    import logging
+
+    from referee.server import serve as run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(run(_settings(config, host=host, port=port)))
+
+
+@app.command("exec")
+def exec_(
+    file: Annotated[Path, typer.Argument(help="program source file", exists=True, dir_okay=False)],
+    language: Annotated[str, typer.Option("--language", "-l", help="python, c, cpp, …")] = "python",
+    stdin: Annotated[Path | None, typer.Option(help="file fed to the program's stdin", exists=True)] = None,
+    timeout: Annotated[float | None, typer.Option(help="wall-clock limit in seconds")] = None,
+    memory_mb: Annotated[int | None, typer.Option(help="memory limit in MiB")] = None,
+    server: Annotated[str | None, typer.Option(help="HOST:PORT of a server; default: run in-process")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Run one program in the sandbox and print the result as one JSON object.
+
+    Exits 0 whenever a result was produced, TIMEOUT and RUNTIME_ERROR included."""
+    from google.protobuf import json_format
+
+    source = file.read_text()
+    stdin_text = stdin.read_text() if stdin else ""
+    timeout_ms = int(timeout * 1000) if timeout else None
+    if server:
+        from referee.client import RefereeClient, RefereeError
+
+        with RefereeClient(server) as client:
+            try:
+                response = client.execute(
+                    language, source, stdin=stdin_text, timeout_ms=timeout_ms or 0, memory_mb=memory_mb or 0
+                )
+            except RefereeError as exc:
+                raise _fail(str(exc)) from None
+        out = json_format.MessageToDict(response, always_print_fields_with_no_presence=True)
+    else:
+        from referee.engine import Engine
+        from sandbox import ExecuteSpec
+
+        spec = ExecuteSpec(language=language, source=source, stdin=stdin_text, timeout_ms=timeout_ms, memory_mb=memory_mb)
+
+        async def run() -> Any:
+            async with Engine(_settings(config)) as engine:
+                return await engine.execute(spec)
+
+        try:
+            result = asyncio.run(run())
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        out = {
+            "status": str(result.status),
+            "exit_code": result.exit_code,
+            "stdout": result.stdout,
+            "stderr": result.stderr,
+            "wall_ms": round(result.wall_ms, 2),
+            "detail": result.detail,
+        }
+    typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+@app.command()
+def score(
+    input: Annotated[Path, typer.Argument(help="JSONL: one sample per line", exists=True, dir_okay=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSONL results; default stdout")] = None,
+    server: Annotated[str | None, typer.Option(help="HOST:PORT of a server; default: score in-process")] = None,
+    rewards: Annotated[
+        str | None, typer.Option(help="comma-separated reward names; default: accuracy for math lines, code for code")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="samples per request")] = 16,
+    config: ConfigOpt = None,
+) -> None:
+    """Score a JSONL file of samples; write one result per line, in input order.
+
+    A line is `{"id", "prompt", "completion", "gold"}` for math or has `"tests"` for code
+    (assert-style test code as a string with `"entry_point"`, or a list of
+    `{"stdin", "expected_stdout"}` cases; `"code_language"` defaults to python). The API's
+    own `"math"`/`"code"` objects are accepted too. A bad line gets an `"error"`, the
+    others are scored."""
+    from referee.scoring import score_jsonl
+
+    names = [r.strip() for r in rewards.split(",") if r.strip()] if rewards else None
+    with input.open() as src, (output.open("w") if output else _stdout()) as dst:
+        counts = score_jsonl(
+            src, dst, rewards=names, server=server, batch_size=batch_size, settings=None if server else _settings(config)
+        )
+    typer.echo(f"scored {counts['scored']} samples, {counts['errors']} errors", err=True)
+
+
+class _stdout:
+    def __enter__(self) -> Any:
+        return sys.stdout
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stdout.flush()
+
+
+@app.command()
+def verify(
+    jsonl: Annotated[Path, typer.Option(help="JSONL lines {gold, pred[, expected, tags]}", exists=True)],
+    report: Annotated[bool, typer.Option(help="labeled lines: accuracy, FP, FN, per tag, vs plain math-verify")] = False,
+    format: Annotated[str, typer.Option(help="text or json (with --report)")] = "text",
+    config: ConfigOpt = None,
+) -> None:
+    """Compare gold and predicted math answers line by line (the verifier benchmark tool)."""
+    from rewards.math import verify_jsonl
+
+    if format not in ("text", "json"):
+        raise _fail(f"--format must be text or json, not {format!r}")
+    with jsonl.open() as src:
+        code = verify_jsonl(src, sys.stdout, report=report, fmt=format, config=_settings(config).math)
+    raise typer.Exit(code)
+
+
+@sandbox_app.command("build")
+def sandbox_build(
+    force: Annotated[bool, typer.Option(help="rebuild even if the image exists")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Build the sandbox image offline (debootstrap + docker import); a no-op when it exists."""
+    from sandbox.image import build
+
+    typer.echo(build(_settings(config).sandbox, force=force))
+
+
+@app.command()
+def doctor(config: ConfigOpt = None) -> None:
+    """Check that docker, the image and the runtime work; print a fix for each failure."""
+    import sandbox
+
+    checks = sandbox.doctor(_settings(config).sandbox)
+    for check in checks:
+        mark = "ok  " if check.ok else "FAIL"
+        typer.echo(f"[{mark}] {check.name}: {check.detail}")
+        if not check.ok and check.fix:
+            typer.echo(f"       fix: {check.fix}")
+    raise typer.Exit(0 if all(c.ok for c in checks) else 1)
+
+
+def _register_trainer_commands() -> None:
+    """`train`, `sft` and `filter` live in trainer/ and need the `trainer` extra (torch)."""
+
+    def lazy(name: str, attr: str) -> None:
+        try:
+            from trainer import cli as trainer_cli
+        except ImportError as exc:
+            missing = str(exc)
+
+            @app.command(name, help=f"(unavailable: {missing}; pip install 'referee[trainer]')")
+            def unavailable() -> None:
+                raise _fail(f"`referee {name}` needs the trainer extra: pip install 'referee[trainer]' ({missing})")
+
+            return
+        app.command(name)(getattr(trainer_cli, attr))
+
+    for name, attr in (("train", "train"), ("sft", "sft"), ("filter", "filter_cmd")):
+        lazy(name, attr)
+
+
+_register_trainer_commands()
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Set up everything referee needs on a Debian 12 machine, as root; safe to run again.
+#   - Debian packages: Docker engine, debootstrap (offline image build), gVisor (runsc)
+#   - dockerd started in the background when no daemon answers (no systemd needed)
+#   - .venv at the repository root with referee and its dev + trainer extras
+#   - the sandbox image referee-sandbox:<version>, built offline
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+need_apt=()
+command -v dockerd >/dev/null || need_apt+=(docker.io)
+command -v debootstrap >/dev/null || need_apt+=(debootstrap)
+command -v runsc >/dev/null || need_apt+=(runsc)
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+if ((${#need_apt[@]})); then
+  log "installing ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  if [ ! -f /etc/docker/daemon.json ]; then
+    mkdir -p /etc/docker
+    echo '{"runtimes": {"runsc": {"path": "/usr/bin/runsc"}}}' >/etc/docker/daemon.json
+  fi
+  log "starting dockerd (log: /var/log/referee-dockerd.log)"
+  nohup dockerd >/var/log/referee-dockerd.log 2>&1 &
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/referee-dockerd.log"; exit 1; }
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  python3 -m venv .venv
+fi
+log "installing Python packages into .venv"
+.venv/bin/pip install -q --upgrade pip
+# The CPU build of torch first: a bare `torch` requirement would pull a multi-GB CUDA build.
+.venv/bin/python -c 'import torch' 2>/dev/null || .venv/bin/pip install -q 'torch==2.13.0'
+.venv/bin/pip install -q -e '.[dev,trainer]'
+
+log "building the sandbox image (offline)"
+.venv/bin/referee sandbox build
+log "ready"
