@@ -32,7 +32,8 @@ sandbox_app = typer.Typer(help="Manage the sandbox image.", no_args_is_help=True
 app.add_typer(sandbox_app, name="sandbox")
 
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="YAML settings file (env REFEREE_* and flags override it)")
+    Path | None,
+    typer.Option("--config", "-c", help="YAML settings file (env REFEREE_* and flags override it)"),
 ]
 
 
@@ -102,7 +103,9 @@ def exec_(
         from referee.engine import Engine
         from sandbox import ExecuteSpec
 
-        spec = ExecuteSpec(language=language, source=source, stdin=stdin_text, timeout_ms=timeout_ms, memory_mb=memory_mb)
+        spec = ExecuteSpec(
+            language=language, source=source, stdin=stdin_text, timeout_ms=timeout_ms, memory_mb=memory_mb
+        )
 
         async def run() -> Any:
             async with Engine(_settings(config)) as engine:
@@ -126,10 +129,15 @@ def exec_(
 @app.command()
 def score(
     input: Annotated[Path, typer.Argument(help="JSONL: one sample per line", exists=True, dir_okay=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSONL results; default stdout")] = None,
-    server: Annotated[str | None, typer.Option(help="HOST:PORT of a server; default: score in-process")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL results; default stdout")
+    ] = None,
+    server: Annotated[
+        str | None, typer.Option(help="HOST:PORT of a server; default: score in-process")
+    ] = None,
     rewards: Annotated[
-        str | None, typer.Option(help="comma-separated reward names; default: accuracy for math lines, code for code")
+        str | None,
+        typer.Option(help="comma-separated reward names; default: accuracy for math lines, code for code"),
     ] = None,
     batch_size: Annotated[int, typer.Option(help="samples per request")] = 16,
     config: ConfigOpt = None,
@@ -144,9 +152,14 @@ def score(
     from referee.scoring import score_jsonl
 
     names = [r.strip() for r in rewards.split(",") if r.strip()] if rewards else None
-    with input.open() as src, (output.open("w") if output else _stdout()) as dst:
+    with input.open() as src, output.open("w") if output else _stdout() as dst:
         counts = score_jsonl(
-            src, dst, rewards=names, server=server, batch_size=batch_size, settings=None if server else _settings(config)
+            src,
+            dst,
+            rewards=names,
+            server=server,
+            batch_size=batch_size,
+            settings=None if server else _settings(config),
         )
     typer.echo(f"scored {counts['scored']} samples, {counts['errors']} errors", err=True)
 
@@ -162,7 +175,9 @@ class _stdout:
 @app.command()
 def verify(
     jsonl: Annotated[Path, typer.Option(help="JSONL lines {gold, pred[, expected, tags]}", exists=True)],
-    report: Annotated[bool, typer.Option(help="labeled lines: accuracy, FP, FN, per tag, vs plain math-verify")] = False,
+    report: Annotated[
+        bool, typer.Option(help="labeled lines: accuracy, FP, FN, per tag, vs plain math-verify")
+    ] = False,
     format: Annotated[str, typer.Option(help="text or json (with --report)")] = "text",
     config: ConfigOpt = None,
 ) -> None:
@@ -212,7 +227,9 @@ def _register_trainer_commands() -> None:
 
             @app.command(name, help=f"(unavailable: {missing}; pip install 'referee[trainer]')")
             def unavailable() -> None:
-                raise _fail(f"`referee {name}` needs the trainer extra: pip install 'referee[trainer]' ({missing})")
+                raise _fail(
+                    f"`referee {name}` needs the trainer extra: pip install 'referee[trainer]' ({missing})"
+                )
 
             return
         app.command(name)(getattr(trainer_cli, attr))

@@ -95,7 +95,9 @@ def _to_spec(r: SpecLike) -> RewardSpec:
     return RewardSpec(r["name"], r.get("weight", 1.0), r.get("params", {}))
 
 
-def score_request(samples: Sequence[SampleLike], rewards: Sequence[SpecLike], request_id: str = "") -> pb.ScoreRequest:
+def score_request(
+    samples: Sequence[SampleLike], rewards: Sequence[SpecLike], request_id: str = ""
+) -> pb.ScoreRequest:
     return pb.ScoreRequest(
         request_id=request_id,
         samples=[_to_sample(s) for s in samples],
@@ -142,7 +144,12 @@ class RefereeClient(_Base):
     """Blocking client. Thread-safe: one client can serve many threads."""
 
     def __init__(
-        self, target: str = DEFAULT_TARGET, *, timeout_s: float = 120.0, retries: int = 4, max_message_mb: int = 64
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        timeout_s: float = 120.0,
+        retries: int = 4,
+        max_message_mb: int = 64,
     ) -> None:
         super().__init__(target, timeout_s, retries, max_message_mb)
         self._channel = grpc.insecure_channel(self.target, options=self.options)
@@ -151,7 +158,9 @@ class RefereeClient(_Base):
     def __enter__(self) -> RefereeClient:
         return self
 
-    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -169,7 +178,9 @@ class RefereeClient(_Base):
         response = self._call(self._stub.Score, score_request(samples, rewards), timeout_s)
         return [sample_result_from_proto(r) for r in response.results]
 
-    def execute(self, language: str, source: str, *, timeout_s: float | None = None, **kw: Any) -> pb.ExecuteResponse:
+    def execute(
+        self, language: str, source: str, *, timeout_s: float | None = None, **kw: Any
+    ) -> pb.ExecuteResponse:
         return self._call(self._stub.Execute, execute_request(language, source, **kw), timeout_s)
 
     def list_rewards(self) -> list[pb.RewardInfo]:
@@ -180,7 +191,12 @@ class AsyncRefereeClient(_Base):
     """asyncio client; create it inside the event loop that uses it."""
 
     def __init__(
-        self, target: str = DEFAULT_TARGET, *, timeout_s: float = 120.0, retries: int = 4, max_message_mb: int = 64
+        self,
+        target: str = DEFAULT_TARGET,
+        *,
+        timeout_s: float = 120.0,
+        retries: int = 4,
+        max_message_mb: int = 64,
     ) -> None:
         super().__init__(target, timeout_s, retries, max_message_mb)
         self._channel = grpc.aio.insecure_channel(self.target, options=self.options)
@@ -189,7 +205,9 @@ class AsyncRefereeClient(_Base):
     async def __aenter__(self) -> AsyncRefereeClient:
         return self
 
-    async def __aexit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.close()
 
     async def close(self) -> None:

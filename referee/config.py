@@ -15,9 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
-
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
 from rewards.math import MathConfig
+
 from sandbox import SandboxConfig
 
 __all__ = ["ServerConfig", "Settings", "load_settings"]
@@ -32,7 +37,9 @@ class ServerConfig(BaseModel):
     max_samples_per_request: int = Field(4096, ge=1, description="samples in one Score request")
     max_completion_chars: int = Field(1_000_000, ge=1, description="longest completion accepted in a sample")
     max_concurrent_requests: int = Field(
-        256, ge=1, description="requests scored at once; beyond this RESOURCE_EXHAUSTED, never an unbounded queue"
+        256,
+        ge=1,
+        description="requests scored at once; beyond this RESOURCE_EXHAUSTED, never an unbounded queue",
     )
     request_timeout_s: float = Field(600.0, gt=0, description="server-side cap on one request's scoring time")
     grace_s: float = Field(10.0, ge=0, description="on shutdown, how long in-flight requests may finish")
@@ -68,5 +75,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if not config_file.is_file():
         raise FileNotFoundError(f"config file {config_file} does not exist")
     # The YAML path is only known at run time; a subclass carries it into the source list.
-    with_file = type("Settings", (Settings,), {"model_config": {**Settings.model_config, "yaml_file": config_file}})
+    with_file = type(
+        "Settings", (Settings,), {"model_config": {**Settings.model_config, "yaml_file": config_file}}
+    )
     return with_file(**overrides)

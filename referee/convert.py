@@ -109,7 +109,9 @@ def sample_result_to_proto(r: SampleResult) -> pb.SampleResult:
         id=r.id,
         total=r.total,
         rewards=[
-            pb.RewardValue(name=name, value=v.value, status=pb.RewardValue.Status.Value(v.status.value), detail=v.detail)
+            pb.RewardValue(
+                name=name, value=v.value, status=pb.RewardValue.Status.Value(v.status.value), detail=v.detail
+            )
             for name, v in r.rewards.items()
         ],
     )
@@ -117,7 +119,8 @@ def sample_result_to_proto(r: SampleResult) -> pb.SampleResult:
 
 def sample_result_from_proto(r: pb.SampleResult) -> SampleResult:
     rewards = {
-        v.name: RewardResult(v.value, Status(pb.RewardValue.Status.Name(v.status)), v.detail) for v in r.rewards
+        v.name: RewardResult(v.value, Status(pb.RewardValue.Status.Name(v.status)), v.detail)
+        for v in r.rewards
     }
     return SampleResult(r.id, r.total, rewards)
 

@@ -61,7 +61,8 @@ def result_to_json(r: SampleResult) -> dict[str, Any]:
         "id": r.id,
         "total": r.total,
         "rewards": [
-            {"name": name, "value": v.value, "status": str(v.status), "detail": v.detail} for name, v in r.rewards.items()
+            {"name": name, "value": v.value, "status": str(v.status), "detail": v.detail}
+            for name, v in r.rewards.items()
         ],
     }
 
@@ -104,14 +105,19 @@ class _Scorer:
         return await self.engine.score(samples, specs)
 
 
-async def _score_batch(scorer: _Scorer, batch: list[tuple[int, str]], rewards: list[str] | None) -> list[dict[str, Any]]:
+async def _score_batch(
+    scorer: _Scorer, batch: list[tuple[int, str]], rewards: list[str] | None
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in batch]
     groups: dict[tuple[str, ...], list[tuple[int, Sample]]] = {}
     for k, (lineno, line) in enumerate(batch):
         try:
             sample = line_to_sample(json.loads(line), lineno)
         except (json.JSONDecodeError, InvalidRequest) as exc:
-            out[k] = {"id": str(lineno), "error": f"line {lineno}: {exc}" if isinstance(exc, json.JSONDecodeError) else str(exc)}
+            out[k] = {
+                "id": str(lineno),
+                "error": f"line {lineno}: {exc}" if isinstance(exc, json.JSONDecodeError) else str(exc),
+            }
             continue
         groups.setdefault(tuple(rewards or _default_rewards(sample)), []).append((k, sample))
     for names, members in groups.items():

@@ -87,7 +87,9 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
             results = await asyncio.wait_for(
                 self.engine.score(samples, specs), timeout=self.limits.request_timeout_s
             )
-        return pb.ScoreResponse(request_id=request.request_id, results=[sample_result_to_proto(r) for r in results])
+        return pb.ScoreResponse(
+            request_id=request.request_id, results=[sample_result_to_proto(r) for r in results]
+        )
 
     async def Score(self, request: pb.ScoreRequest, context: grpc.aio.ServicerContext) -> pb.ScoreResponse:
         try:
@@ -97,7 +99,9 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         except Overloaded as exc:
             await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
         except TimeoutError:
-            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "scoring exceeded server.request_timeout_s")
+            await context.abort(
+                grpc.StatusCode.DEADLINE_EXCEEDED, "scoring exceeded server.request_timeout_s"
+            )
         raise AssertionError("unreachable")  # context.abort raises
 
     async def ScoreStream(
@@ -111,7 +115,9 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
             except (InvalidRequest, ValueError, Overloaded) as exc:
                 response = pb.ScoreResponse(request_id=request.request_id, error=str(exc))
             except TimeoutError:
-                response = pb.ScoreResponse(request_id=request.request_id, error="scoring exceeded request_timeout_s")
+                response = pb.ScoreResponse(
+                    request_id=request.request_id, error="scoring exceeded request_timeout_s"
+                )
             await done.put(response)
 
         async def read_all() -> None:
@@ -130,7 +136,9 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         finally:
             reader.cancel()
 
-    async def Execute(self, request: pb.ExecuteRequest, context: grpc.aio.ServicerContext) -> pb.ExecuteResponse:
+    async def Execute(
+        self, request: pb.ExecuteRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ExecuteResponse:
         spec = ExecuteSpec(
             language=request.language,
             source=request.source,
@@ -166,7 +174,9 @@ def _server_options(settings: Settings) -> Sequence[tuple[str, int]]:
     return [("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size)]
 
 
-async def start_server(settings: Settings, engine: Engine, *, warm_up: bool = True) -> tuple[grpc.aio.Server, int]:
+async def start_server(
+    settings: Settings, engine: Engine, *, warm_up: bool = True
+) -> tuple[grpc.aio.Server, int]:
     """Start a server on settings.server.host:port; returns it and the bound port.
 
     Health is NOT_SERVING until the engine has warmed up, then SERVING, so a load

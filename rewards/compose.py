@@ -51,7 +51,9 @@ def resolve(specs: Sequence[RewardSpec]) -> list[_Resolved]:
             raise InvalidRequest(f"rewards[{i}].name: {exc}") from None
         if not (-1e6 <= spec.weight <= 1e6) or spec.weight != spec.weight:
             raise InvalidRequest(f"rewards[{i}].weight: {spec.weight} is not a finite weight")
-        resolved.append(_Resolved(spec, reward, reward.parse_params(dict(spec.params), f"rewards[{i}].params")))
+        resolved.append(
+            _Resolved(spec, reward, reward.parse_params(dict(spec.params), f"rewards[{i}].params"))
+        )
     return resolved
 
 
@@ -71,7 +73,11 @@ async def _run_one(r: _Resolved, samples: Sequence[Sample], ctx: Context) -> lis
         traceback.print_exc()
         return [RewardResult.fail(Status.ERROR, detail)] * len(samples)
     if len(results) != len(samples):
-        return [RewardResult.fail(Status.ERROR, f"reward returned {len(results)} results for {len(samples)} samples")] * len(samples)
+        return [
+            RewardResult.fail(
+                Status.ERROR, f"reward returned {len(results)} results for {len(samples)} samples"
+            )
+        ] * len(samples)
     return results
 
 

@@ -147,7 +147,9 @@ def sample_reward(
             if ctx.executor is None:
                 return [one(s, p) for s in samples]
             loop = asyncio.get_running_loop()
-            return list(await asyncio.gather(*(loop.run_in_executor(ctx.executor, one, s, p) for s in samples)))
+            return list(
+                await asyncio.gather(*(loop.run_in_executor(ctx.executor, one, s, p) for s in samples))
+            )
 
         _register(Reward(name, _description(fn), params, over_group, value_range, group=False))
         return fn

@@ -1,0 +1,86 @@
+"""Shared fixtures: a real `referee serve` process on localhost, and a client to it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from referee.client import RefereeClient
+
+ROOT = Path(__file__).resolve().parents[1]
+REFEREE = [sys.executable, "-m", "referee.cli"]
+
+
+def wait_serving(target: str, timeout_s: float = 120.0) -> None:
+    """Block until the server's health service says SERVING (i.e. it has warmed up)."""
+    deadline = time.monotonic() + timeout_s
+    with grpc.insecure_channel(target) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        while time.monotonic() < deadline:
+            try:
+                if (
+                    stub.Check(health_pb2.HealthCheckRequest(), timeout=2).status
+                    == health_pb2.HealthCheckResponse.SERVING
+                ):
+                    return
+            except grpc.RpcError:
+                pass
+            time.sleep(0.2)
+    raise TimeoutError(f"server at {target} not SERVING after {timeout_s} s")
+
+
+class ServerProcess:
+    """`referee serve --port 0` in a subprocess; the bound port is read from its first line."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [*REFEREE, "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+        )
+        assert self.proc.stdout is not None
+        lines = []
+        for line in self.proc.stdout:
+            lines.append(line)
+            if m := re.search(r"referee serving on ([\d.]+):(\d+)", line):
+                self.target = f"{m[1]}:{m[2]}"
+                break
+        else:
+            raise RuntimeError("server exited before serving:\n" + "".join(lines))
+        wait_serving(self.target)
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=60)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[ServerProcess]:
+    srv = ServerProcess()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(scope="session")
+def client(server: ServerProcess) -> Iterator[RefereeClient]:
+    with RefereeClient(server.target, timeout_s=120) as c:
+        yield c

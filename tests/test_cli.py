@@ -1,0 +1,139 @@
+"""The `referee` command line, run as a user runs it (subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def referee(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "referee.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.docker
+def test_exec_prints_one_json_result(tmp_path: Path) -> None:
+    program = tmp_path / "p.py"
+    program.write_text("import sys\nprint(sys.stdin.read().upper())\n")
+    stdin = tmp_path / "in.txt"
+    stdin.write_text("hello")
+    done = referee("exec", str(program), "--language", "python", "--stdin", str(stdin), "--timeout", "5")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["status"] == "OK" and out["stdout"] == "HELLO\n" and out["exit_code"] == 0 and "wall_ms" in out
+
+
+@pytest.mark.docker
+def test_exec_timeout_is_a_result_not_a_failure(tmp_path: Path) -> None:
+    program = tmp_path / "spin.py"
+    program.write_text("while True:\n    pass\n")
+    done = referee("exec", str(program), "--timeout", "0.5")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "TIMEOUT"
+
+
+@pytest.mark.docker
+def test_exec_through_a_server(server, tmp_path: Path) -> None:
+    program = tmp_path / "p.py"
+    program.write_text("print(6 * 7)")
+    done = referee("exec", str(program), "--server", server.target)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["stdout"] == "42\n"
+
+
+def _jsonl(path: Path, rows: list[object]) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
+    return path
+
+
+def test_score_in_process_math_and_bad_lines(tmp_path: Path) -> None:
+    src = _jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {
+                "id": "right",
+                "prompt": "p",
+                "completion": "<think>x</think><answer>\\frac{1}{2}</answer>",
+                "gold": "0.5",
+            },
+            "{not json",
+            {"id": "wrong", "prompt": "p", "completion": "\\boxed{3}", "gold": "4"},
+        ],
+    )
+    out = tmp_path / "out.jsonl"
+    done = referee("score", str(src), "-o", str(out), "--rewards", "accuracy,format")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["right", "2", "wrong"]
+    assert rows[0]["total"] == 2.0 and "error" in rows[1] and rows[2]["total"] == 0.0
+    assert {r["name"] for r in rows[0]["rewards"]} == {"accuracy", "format"}
+
+
+@pytest.mark.docker
+def test_score_through_server_with_code_tests(server, tmp_path: Path) -> None:
+    src = _jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "m", "prompt": "p", "completion": "\\boxed{2}", "gold": "2"},
+            {
+                "id": "c",
+                "prompt": "p",
+                "completion": "def f(x):\n    return x + 1\n",
+                "tests": "assert f(1) == 2",
+                "entry_point": "f",
+            },
+            {
+                "id": "io",
+                "prompt": "p",
+                "completion": "print(int(input()) * 2)",
+                "tests": [{"stdin": "4\n", "expected_stdout": "8\n"}],
+            },
+        ],
+    )
+    done = referee("score", str(src), "--server", server.target)
+    assert done.returncode == 0, done.stderr
+    rows = {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert rows["m"]["rewards"][0]["name"] == "accuracy" and rows["m"]["total"] == 1.0
+    assert rows["c"]["rewards"][0]["name"] == "code" and rows["c"]["total"] == 1.0
+    assert rows["io"]["total"] == 1.0
+
+
+def test_verify_jsonl_in_order(tmp_path: Path) -> None:
+    src = _jsonl(
+        tmp_path / "v.jsonl",
+        [
+            {"gold": "1/2", "pred": "0.5"},
+            {"gold": "\\frac{1}{2004!}", "pred": "\\frac{1}{2006!}"},
+            {"gold": "3", "pred": "x"},
+        ],
+    )
+    done = referee("verify", "--jsonl", str(src))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["equal"] for r in rows] == [True, False, False]
+    assert all({"status", "detail"} <= set(r) for r in rows)
+
+
+def test_help_lists_every_command() -> None:
+    done = referee("--help")
+    assert done.returncode == 0
+    for command in ("serve", "exec", "score", "verify", "sandbox", "doctor"):
+        assert command in done.stdout
+
+
+@pytest.mark.docker
+def test_doctor_passes_on_a_set_up_machine() -> None:
+    done = referee("doctor")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "FAIL" not in done.stdout
