@@ -12,11 +12,10 @@ import asyncio
 from collections.abc import Sequence
 from types import TracebackType
 
-from rewards.math import MathVerifier
-
 from referee.config import Settings
 from rewards import Context, RewardSpec, Sample, SampleResult
 from rewards import score as score_samples
+from rewards.math import MathVerifier
 from sandbox import ExecuteResult, ExecuteSpec, Sandbox
 
 __all__ = ["Engine"]
