@@ -21,8 +21,8 @@ from pydantic_settings import (
     SettingsConfigDict,
     YamlConfigSettingsSource,
 )
-from rewards.math import MathConfig
 
+from rewards.math import MathConfig
 from sandbox import SandboxConfig
 
 __all__ = ["ServerConfig", "Settings", "load_settings"]
@@ -40,6 +40,12 @@ class ServerConfig(BaseModel):
         256,
         ge=1,
         description="requests scored at once; beyond this RESOURCE_EXHAUSTED, never an unbounded queue",
+    )
+    max_concurrent_code_requests: int = Field(
+        64, ge=1, description="of those, requests with code samples (they hold sandbox containers)"
+    )
+    metrics_port: int | None = Field(
+        9464, ge=0, le=65535, description="Prometheus /metrics port on `host` (0: any free port, null: off)"
     )
     request_timeout_s: float = Field(600.0, gt=0, description="server-side cap on one request's scoring time")
     grace_s: float = Field(10.0, ge=0, description="on shutdown, how long in-flight requests may finish")

@@ -15,6 +15,7 @@ from types import TracebackType
 from referee.config import Settings
 from rewards import Context, RewardSpec, Sample, SampleResult
 from rewards import score as score_samples
+from rewards.compose import Observer
 from rewards.math import MathVerifier
 from sandbox import ExecuteResult, ExecuteSpec, Sandbox
 
@@ -56,14 +57,16 @@ class Engine:
         await self.math()
         await self.sandbox()
 
-    async def score(self, samples: Sequence[Sample], specs: Sequence[RewardSpec]) -> list[SampleResult]:
+    async def score(
+        self, samples: Sequence[Sample], specs: Sequence[RewardSpec], *, observe: Observer | None = None
+    ) -> list[SampleResult]:
         """Score one batch. Raises `rewards.InvalidRequest` for a malformed request."""
         needs_code = any(s.code is not None for s in samples)
         ctx = Context(
             math=await self.math() if any(s.math is not None for s in samples) else None,
             sandbox=await self.sandbox() if needs_code else None,
         )
-        return await score_samples(samples, specs, ctx)
+        return await score_samples(samples, specs, ctx, observe=observe)
 
     async def execute(self, spec: ExecuteSpec) -> ExecuteResult:
         return await (await self.sandbox()).execute(spec)

@@ -14,7 +14,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Iterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
+from typing import TypeVar
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -28,6 +30,7 @@ from referee.convert import (
     specs_from_proto,
 )
 from referee.engine import Engine
+from referee.metrics import Metrics
 from referee.v1 import referee_pb2 as pb
 from referee.v1 import referee_pb2_grpc as pb_grpc
 from rewards import InvalidRequest, Sample, all_rewards
@@ -38,31 +41,54 @@ __all__ = ["RewardServicer", "serve", "start_server"]
 
 log = logging.getLogger("referee.server")
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RewardService"].full_name
+RETRY_AFTER_MS = 500  # the hint sent with RESOURCE_EXHAUSTED
+T = TypeVar("T")
 
 
 class Overloaded(Exception):
     pass
 
 
+def _refusal(exc: BaseException) -> tuple[grpc.StatusCode, str] | None:
+    """The gRPC status for a domain error; None for bugs, which grpc reports as UNKNOWN."""
+    if isinstance(exc, InvalidRequest | ValueError):
+        return grpc.StatusCode.INVALID_ARGUMENT, str(exc)
+    if isinstance(exc, Overloaded):
+        return grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc)
+    if isinstance(exc, TimeoutError):
+        return grpc.StatusCode.DEADLINE_EXCEEDED, "scoring exceeded server.request_timeout_s"
+    return None
+
+
 class RewardServicer(pb_grpc.RewardServiceServicer):
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: Settings, metrics: Metrics) -> None:
         self.engine = engine
         self.limits = settings.server
-        self._in_flight = 0
+        self.metrics = metrics
+        self._in_flight = {"all": 0, "code": 0}
+        metrics.gauge("referee_in_flight_code_requests", "requests with code samples being scored now",
+                      lambda: self._in_flight["code"])  # fmt: skip
 
     @contextlib.contextmanager
-    def _admit(self) -> Iterator[None]:
-        # A counter, not a semaphore: waiting in line is exactly what we refuse to do.
-        if self._in_flight >= self.limits.max_concurrent_requests:
-            raise Overloaded(
-                f"server busy: {self._in_flight} requests in flight (max_concurrent_requests="
-                f"{self.limits.max_concurrent_requests}); retry with backoff"
-            )
-        self._in_flight += 1
+    def _admit(self, code: bool) -> Iterator[None]:
+        # Counters, not semaphores: waiting in an unbounded line is exactly what we refuse to do.
+        kinds = ("all", "code") if code else ("all",)
+        caps = {"all": self.limits.max_concurrent_requests, "code": self.limits.max_concurrent_code_requests}
+        for kind in kinds:
+            if self._in_flight[kind] >= caps[kind]:
+                raise Overloaded(
+                    f"server busy: {self._in_flight[kind]} {'code ' if kind == 'code' else ''}requests in "
+                    f"flight (limit {caps[kind]}); retry after ~{RETRY_AFTER_MS} ms with backoff"
+                )
+        for kind in kinds:
+            self._in_flight[kind] += 1
+        self.metrics.in_flight.inc()
         try:
             yield
         finally:
-            self._in_flight -= 1
+            for kind in kinds:
+                self._in_flight[kind] -= 1
+            self.metrics.in_flight.dec()
 
     def _parse_score(self, request: pb.ScoreRequest) -> tuple[list[Sample], list[RewardSpec]]:
         if not request.samples:
@@ -83,26 +109,48 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
 
     async def _score(self, request: pb.ScoreRequest) -> pb.ScoreResponse:
         samples, specs = self._parse_score(request)
-        with self._admit():
+        with self._admit(code=any(s.code is not None for s in samples)):
             results = await asyncio.wait_for(
-                self.engine.score(samples, specs), timeout=self.limits.request_timeout_s
+                self.engine.score(samples, specs, observe=self.metrics.observe_reward),
+                timeout=self.limits.request_timeout_s,
             )
+        self.metrics.samples.inc(len(samples))
         return pb.ScoreResponse(
             request_id=request.request_id, results=[sample_result_to_proto(r) for r in results]
         )
 
-    async def Score(self, request: pb.ScoreRequest, context: grpc.aio.ServicerContext) -> pb.ScoreResponse:
+    async def _unary(self, method: str, context: grpc.aio.ServicerContext, call: Awaitable[T]) -> T:
+        """Run one unary call: metrics, one log line, and domain errors mapped to status codes."""
+        start = time.perf_counter()
+        code = grpc.StatusCode.OK
         try:
-            return await self._score(request)
-        except (InvalidRequest, ValueError) as exc:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
-        except Overloaded as exc:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
-        except TimeoutError:
-            await context.abort(
-                grpc.StatusCode.DEADLINE_EXCEEDED, "scoring exceeded server.request_timeout_s"
+            return await call
+        except Exception as exc:
+            refusal = _refusal(exc)
+            if refusal is None:
+                code = grpc.StatusCode.UNKNOWN
+                raise
+            code, message = refusal
+            hint = (
+                (("retry-after-ms", str(RETRY_AFTER_MS)),)
+                if code == grpc.StatusCode.RESOURCE_EXHAUSTED
+                else ()
             )
-        raise AssertionError("unreachable")  # context.abort raises
+            await context.abort(code, message, trailing_metadata=hint)
+            raise  # context.abort raises; this keeps type checkers honest
+        except asyncio.CancelledError:
+            code = grpc.StatusCode.CANCELLED  # client gone or deadline passed: work is dropped
+            raise
+        finally:
+            seconds = time.perf_counter() - start
+            self.metrics.requests.labels(method, code.name).inc()
+            self.metrics.request_seconds.labels(method).observe(seconds)
+            log.info(
+                "rpc method=%s code=%s ms=%.1f peer=%s", method, code.name, seconds * 1000, context.peer()
+            )
+
+    async def Score(self, request: pb.ScoreRequest, context: grpc.aio.ServicerContext) -> pb.ScoreResponse:
+        return await self._unary("Score", context, self._score(request))
 
     async def ScoreStream(
         self, request_iterator: AsyncIterator[pb.ScoreRequest], context: grpc.aio.ServicerContext
@@ -139,6 +187,9 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
     async def Execute(
         self, request: pb.ExecuteRequest, context: grpc.aio.ServicerContext
     ) -> pb.ExecuteResponse:
+        return await self._unary("Execute", context, self._execute(request))
+
+    async def _execute(self, request: pb.ExecuteRequest) -> pb.ExecuteResponse:
         spec = ExecuteSpec(
             language=request.language,
             source=request.source,
@@ -147,13 +198,8 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
             timeout_ms=request.limits.timeout_ms or None,
             memory_mb=request.limits.memory_mb or None,
         )
-        try:
-            with self._admit():
-                result = await self.engine.execute(spec)
-        except ValueError as exc:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
-        except Overloaded as exc:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+        with self._admit(code=True):
+            result = await self.engine.execute(spec)
         return pb.ExecuteResponse(
             status=pb.ExecuteResponse.Status.Value(str(result.status)),
             exit_code=result.exit_code,
@@ -176,14 +222,15 @@ def _server_options(settings: Settings) -> Sequence[tuple[str, int]]:
 
 async def start_server(
     settings: Settings, engine: Engine, *, warm_up: bool = True
-) -> tuple[grpc.aio.Server, int]:
-    """Start a server on settings.server.host:port; returns it and the bound port.
+) -> tuple[grpc.aio.Server, int, Metrics]:
+    """Start a server on settings.server.host:port; returns it, the bound port and its metrics.
 
     Health is NOT_SERVING until the engine has warmed up, then SERVING, so a load
     balancer never sends work to a replica whose pools are still starting.
     """
+    metrics = Metrics()
     server = grpc.aio.server(options=_server_options(settings))
-    pb_grpc.add_RewardServiceServicer_to_server(RewardServicer(engine, settings), server)
+    pb_grpc.add_RewardServiceServicer_to_server(RewardServicer(engine, settings, metrics), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
@@ -198,23 +245,24 @@ async def start_server(
         await engine.warm_up()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return server, port
+    return server, port, metrics
 
 
-async def serve(settings: Settings, *, ready: asyncio.Event | None = None) -> None:
+async def serve(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then drain in-flight requests and remove every container."""
     async with Engine(settings) as engine:
-        server, port = await start_server(settings, engine)
-        log.info("referee serving on %s:%d", settings.server.host, port)
-        print(f"referee serving on {settings.server.host}:{port}", flush=True)
+        server, port, metrics = await start_server(settings, engine)
+        host = settings.server.host
+        print(f"referee serving on {host}:{port}", flush=True)
+        if settings.server.metrics_port is not None:
+            metrics_port = metrics.serve(host, settings.server.metrics_port)
+            print(f"metrics on http://{host}:{metrics_port}/metrics", flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        if ready is not None:
-            ready.set()
         try:
             await stop.wait()
         finally:
-            log.info("shutting down: draining for up to %.0f s", settings.server.grace_s)
+            log.info("shutting down: draining in-flight requests for up to %.0f s", settings.server.grace_s)
             await server.stop(settings.server.grace_s)

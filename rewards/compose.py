@@ -9,8 +9,9 @@ per-group work (parsing a shared math gold once) are possible.
 from __future__ import annotations
 
 import asyncio
+import time
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,11 @@ from rewards.errors import InvalidRequest
 from rewards.registry import Context, Reward, get_reward
 from rewards.types import RewardResult, Sample, SampleResult, Status
 
-__all__ = ["RewardSpec", "resolve", "score"]
+__all__ = ["Observer", "RewardSpec", "resolve", "score"]
+
+# Called once per reward per request with (reward name, seconds, its results): how the
+# server feeds its metrics without this package knowing about Prometheus.
+Observer = Callable[[str, float, Sequence[RewardResult]], None]
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,17 @@ def _check_ids(samples: Sequence[Sample]) -> None:
         seen.add(s.id)
 
 
-async def _run_one(r: _Resolved, samples: Sequence[Sample], ctx: Context) -> list[RewardResult]:
+async def _run_one(
+    r: _Resolved, samples: Sequence[Sample], ctx: Context, observe: Observer | None
+) -> list[RewardResult]:
+    start = time.perf_counter()
+    results = await _run_guarded(r, samples, ctx)
+    if observe is not None:
+        observe(r.spec.name, time.perf_counter() - start, results)
+    return results
+
+
+async def _run_guarded(r: _Resolved, samples: Sequence[Sample], ctx: Context) -> list[RewardResult]:
     try:
         results = await r.reward(samples, r.params, ctx)
     except Exception as exc:  # a broken reward marks its own column, never the others
@@ -82,7 +97,11 @@ async def _run_one(r: _Resolved, samples: Sequence[Sample], ctx: Context) -> lis
 
 
 async def score(
-    samples: Sequence[Sample], specs: Sequence[RewardSpec], ctx: Context | None = None
+    samples: Sequence[Sample],
+    specs: Sequence[RewardSpec],
+    ctx: Context | None = None,
+    *,
+    observe: Observer | None = None,
 ) -> list[SampleResult]:
     """Score `samples` with every reward in `specs`; results come back in sample order.
 
@@ -92,7 +111,7 @@ async def score(
     resolved = resolve(specs)
     _check_ids(samples)
     ctx = ctx or Context()
-    columns = await asyncio.gather(*(_run_one(r, samples, ctx) for r in resolved))
+    columns = await asyncio.gather(*(_run_one(r, samples, ctx, observe) for r in resolved))
     out = []
     for i, sample in enumerate(samples):
         by_name = {r.spec.name: col[i] for r, col in zip(resolved, columns, strict=True)}

@@ -49,7 +49,7 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
             text=True,
             cwd=ROOT,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, "REFEREE_SERVER__METRICS_PORT": "0", **(env or {})},
         )
         assert self.proc.stdout is not None
         lines = []
@@ -57,6 +57,8 @@ class ServerProcess:
             lines.append(line)
             if m := re.search(r"referee serving on ([\d.]+):(\d+)", line):
                 self.target = f"{m[1]}:{m[2]}"
+            if m := re.search(r"metrics on (http://\S+)", line):
+                self.metrics_url = m[1]
                 break
         else:
             raise RuntimeError("server exited before serving:\n" + "".join(lines))

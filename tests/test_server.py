@@ -195,3 +195,13 @@ def test_health_and_reflection(server) -> None:
     )
     names = {s.name for s in answer.list_services_response.service}
     assert {"referee.v1.RewardService", "grpc.health.v1.Health"} <= names
+
+
+def test_metrics_count_requests_and_rewards(server, client: RefereeClient) -> None:
+    import urllib.request
+
+    client.score([MATH], ["accuracy"])
+    text = urllib.request.urlopen(server.metrics_url, timeout=5).read().decode()
+    assert 'referee_requests_total{code="OK",method="Score"}' in text
+    assert 'referee_reward_results_total{reward="accuracy",status="OK"}' in text
+    assert "referee_reward_seconds_bucket" in text
