@@ -71,6 +71,8 @@ def _channel_options(retries: int, max_message_mb: int) -> list[tuple[str, Any]]
             }
         ],
         "loadBalancingConfig": [{"round_robin": {}}],
+        # With several endpoints, calls go only to replicas whose health says SERVING.
+        "healthCheckConfig": {"serviceName": "referee.v1.RewardService"},
     }
     size = max_message_mb * 1024 * 1024
     return [
