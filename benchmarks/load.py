@@ -1,0 +1,187 @@
+"""Serving under load: latency and throughput of Score at several concurrencies, on localhost.
+
+    .venv/bin/python benchmarks/load.py [--server HOST:PORT] [--seconds 10] [--concurrency 1,8,64]
+
+Workloads, each request one GRPO group of 16 completions:
+  math   16 math completions sharing a gold (half right, half near-miss wrong)
+  code   16 Python completions, 5 assert tests each
+  mixed  alternating math and code groups
+
+Baselines in the same run, one process, no server: plain `math_verify.verify(parse(gold),
+parse(pred))` per completion, and `python3 -c` in a subprocess per program with its tests
+(no container): the work a naive reward function does. The "CPU bound" of the machine is
+the single-process baseline rate times the number of cores.
+
+Starts its own `referee serve` on a free port unless --server is given. Prints a table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from referee.client import AsyncRefereeClient, RefereeError  # noqa: E402
+
+GROUP = 16
+GOLDS = [
+    ("\\frac{3}{4}", ["0.75", "3/4", "\\dfrac{3}{4}", "0.76"]),
+    ("2\\sqrt{2}", ["\\sqrt{8}", "2.83", "2\\sqrt 2", "4"]),
+]
+FUNC_OK = "def solve(x):\n    return x * 2 + 1\n"
+FUNC_BAD = "def solve(x):\n    return x * 2\n"
+TESTS = "\n".join(f"assert solve({i}) == {2 * i + 1}" for i in range(5))
+
+
+def math_group(k: int) -> list[dict[str, Any]]:
+    gold, preds = GOLDS[k % len(GOLDS)]
+    return [
+        {"id": f"m{i}", "prompt": "p", "completion": f"<think>work</think><answer>{preds[i % len(preds)]}</answer>",
+         "math": {"gold": gold}}
+        for i in range(GROUP)
+    ]  # fmt: skip
+
+
+def code_group(k: int) -> list[dict[str, Any]]:
+    return [
+        {"id": f"c{i}", "prompt": "p", "completion": f"```python\n{FUNC_OK if i % 2 else FUNC_BAD}```",
+         "code": {"language": "python", "test_code": TESTS, "entry_point": "solve"}}
+        for i in range(GROUP)
+    ]  # fmt: skip
+
+
+WORKLOADS = {
+    "math": lambda k: (math_group(k), ["accuracy"]),
+    "code": lambda k: (code_group(k), ["code"]),
+    "mixed": lambda k: (math_group(k), ["accuracy"]) if k % 2 else (code_group(k), ["code"]),
+}
+
+
+@dataclass
+class Row:
+    workload: str
+    concurrency: int
+    requests: int
+    errors: int
+    exhausted: int
+    p50_ms: float
+    p99_ms: float
+    groups_per_s: float
+
+
+def percentile(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+
+
+async def drive(target: str, workload: str, concurrency: int, seconds: float) -> Row:
+    latencies: list[float] = []
+    errors = exhausted = 0
+    stop_at = time.perf_counter() + seconds
+    async with AsyncRefereeClient(target, timeout_s=120) as client:
+
+        async def worker(w: int) -> None:
+            nonlocal errors, exhausted
+            k = w
+            while time.perf_counter() < stop_at:
+                samples, rewards = WORKLOADS[workload](k)
+                k += concurrency
+                t = time.perf_counter()
+                try:
+                    results = await client.score(samples, rewards)
+                except RefereeError as exc:
+                    if "RESOURCE_EXHAUSTED" in str(exc):
+                        exhausted += 1
+                        await asyncio.sleep(0.05)
+                    else:
+                        errors += 1
+                    continue
+                latencies.append(time.perf_counter() - t)
+                errors += sum(v.status != "OK" for r in results for v in r.rewards.values())
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(w) for w in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return Row(workload, concurrency, len(latencies), errors, exhausted,
+               percentile(latencies, 0.5) * 1e3, percentile(latencies, 0.99) * 1e3, len(latencies) / elapsed)  # fmt: skip
+
+
+def baseline_math(seconds: float) -> float:
+    """Groups/s of plain math-verify, one process, one completion at a time."""
+    from math_verify import parse, verify
+
+    n, stop_at = 0, time.perf_counter() + seconds
+    while time.perf_counter() < stop_at:
+        for s in math_group(n):
+            verify(parse(s["math"]["gold"]), parse(s["completion"]))
+        n += 1
+    return n / seconds
+
+
+def baseline_code(seconds: float) -> float:
+    """Groups/s of one `python3` subprocess per program (no container, no isolation)."""
+    n, stop_at = 0, time.perf_counter() + seconds
+    while time.perf_counter() < stop_at:
+        for s in code_group(n):
+            program = re.sub(r"```(python)?", "", s["completion"]) + "\n" + TESTS
+            subprocess.run([sys.executable, "-c", program], capture_output=True, timeout=10)
+        n += 1
+    return n / seconds
+
+
+def start_server() -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "referee.cli", "serve", "--port", "0"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "REFEREE_SERVER__METRICS_PORT": "0"},
+    )  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if m := re.search(r"serving on (\S+)", line):
+            return proc, m[1]
+    raise RuntimeError("server did not start")
+
+
+def main(
+    server: Annotated[str | None, typer.Option(help="HOST:PORT; default: start one")] = None,
+    seconds: Annotated[float, typer.Option(help="per cell")] = 8.0,
+    concurrency: Annotated[str, typer.Option(help="comma-separated")] = "1,8,64",
+    workloads: Annotated[str, typer.Option(help="comma-separated")] = "math,code,mixed",
+) -> None:
+    proc = None
+    if server is None:
+        proc, server = start_server()
+    try:
+        cores = os.cpu_count() or 1
+        base = {"math": baseline_math(seconds), "code": baseline_code(seconds)}
+        base["mixed"] = 2 / (1 / base["math"] + 1 / base["code"])
+        print(f"cores: {cores}; single-process baselines (groups/s): "
+              + ", ".join(f"{k} {v:.1f}" for k, v in base.items()))  # fmt: skip
+        header = f"{'workload':8} {'conc':>4} {'reqs':>6} {'errors':>6} {'exhaust':>7} {'p50 ms':>8} {'p99 ms':>8} {'groups/s':>9} {'x base':>7} {'of CPU bound':>12}"
+        print(header)
+        print("-" * len(header))
+        for workload in workloads.split(","):
+            for c in map(int, concurrency.split(",")):
+                row = asyncio.run(drive(server, workload, c, seconds))
+                ratio = row.groups_per_s / base[workload]
+                print(f"{row.workload:8} {row.concurrency:>4} {row.requests:>6} {row.errors:>6} {row.exhausted:>7} "
+                      f"{row.p50_ms:>8.1f} {row.p99_ms:>8.1f} {row.groups_per_s:>9.2f} {ratio:>7.2f} {ratio / cores:>12.0%}")  # fmt: skip
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    typer.run(main)
