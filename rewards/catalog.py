@@ -1,3 +1,5 @@
 """Import every module that registers built-in rewards. One line per module."""
+# ruff: noqa: I001  (one import line per module, so parallel additions do not conflict)
 
 from rewards import format  # noqa: F401
+from rewards import language  # noqa: F401

@@ -1,0 +1,107 @@
+"""How close is `language_consistency` to the true share of target-language words, and how fast?
+
+Passages are built from the sentence-aligned Debian message catalogs of
+`benchmarks/data/language/parallel.jsonl` (see `benchmarks/language_data.py`): each passage
+strings 6-14 messages together with spaces (no line breaks, so language switches happen
+mid-line as in real mixed reasoning); each message is in the target language or in another
+one, drawn with a per-passage mixing rate, and some passages carry LaTeX and numbers that
+must not count. The true share counts each message's words (same word rules as the reward:
+`rewards.text.words`) under the message's known language, so the error measured is the
+language identification's alone.
+
+    .venv/bin/python benchmarks/language_consistency.py [--passages 200] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rewards.language import LanguageParams, language_consistency
+from rewards.text import words
+from rewards.types import Sample
+
+DATA = Path(__file__).parent / "data" / "language" / "parallel.jsonl"
+NOISE = ("$x^2 + 1 = 10$", "42", "\\frac{3}{4}", "`len(xs)`", "3.14", "$$\\sum_{i=1}^n i$$")
+EUROPEAN = ("en", "fr", "de", "es")
+
+
+@dataclass(frozen=True)
+class Passage:
+    target: str
+    text: str
+    truth: float
+
+
+def make_passage(
+    rows: list[dict[str, str]], target: str, others: tuple[str, ...], rng: random.Random
+) -> Passage:
+    rate = rng.random()  # share of messages in another language
+    parts: list[str] = []
+    hit = total = 0
+    for row in rng.sample(rows, rng.randint(6, 14)):
+        lang = rng.choice(others) if rng.random() < rate else target
+        n = len(words(row[lang]))
+        hit += n if lang == target else 0
+        total += n
+        parts.append(row[lang])
+        if rng.random() < 0.2:
+            parts.append(rng.choice(NOISE))
+    return Passage(target, " ".join(parts), hit / total if total else 1.0)
+
+
+def run(name: str, passages: list[Passage], params: LanguageParams) -> tuple[str, float, float, float, int]:
+    n_words = sum(len(words(p.text)) for p in passages)
+    errors = []
+    start = time.perf_counter()
+    for i, p in enumerate(passages):
+        got = language_consistency(Sample(str(i), "", p.text, language=p.target), params)
+        errors.append(abs(got.value - p.truth))
+    seconds = time.perf_counter() - start
+    return name, statistics.mean(errors), max(errors), n_words / seconds, len(passages)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--passages", type=int, default=200, help="passages per mix")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(args.seed)
+    mixes = {
+        "en target, zh mixed in": [make_passage(rows, "en", ("zh",), rng) for _ in range(args.passages)],
+        "zh target, en mixed in": [make_passage(rows, "zh", ("en",), rng) for _ in range(args.passages)],
+        "en/fr/de/es pairs": [
+            make_passage(rows, t, (o,), rng)
+            for _ in range(args.passages // 12 + 1)
+            for t in EUROPEAN
+            for o in EUROPEAN
+            if o != t
+        ],
+        "en/fr/de/es, 3 others at once": [
+            make_passage(rows, t, tuple(o for o in EUROPEAN if o != t), rng)
+            for _ in range(args.passages // 4)
+            for t in EUROPEAN
+        ],
+    }
+    default = LanguageParams()
+    # warm-up: model loading is a one-off cost, reported separately
+    start = time.perf_counter()
+    language_consistency(Sample("w", "", "warm up", language="en"), default)
+    print(
+        f"first call (loads lingua models for {len(default.languages)} languages): {time.perf_counter() - start:.2f} s"
+    )
+    print(f"{'mix':34} {'candidates':>10} {'passages':>8} {'MAE':>6} {'max err':>7} {'words/s':>9}")
+    for candidates in (default, LanguageParams(languages=("en", "zh", "fr", "de", "es"))):
+        for name, passages in mixes.items():
+            label, mae, worst, wps, n = run(name, passages, candidates)
+            print(f"{label:34} {len(candidates.languages):>10} {n:>8} {mae:>6.3f} {worst:>7.3f} {wps:>9,.0f}")
+
+
+if __name__ == "__main__":
+    main()

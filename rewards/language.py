@@ -1,0 +1,192 @@
+"""`language_consistency`: the share of the chain of thought written in the target language.
+
+DeepSeek-R1 (2025, §2.3.3) adds a language-consistency reward "calculated as the proportion
+of target language words in the CoT" to stop reasoning that mixes languages. Here:
+
+- the CoT is the content of `<think>…</think>` (see `rewards.text.chain_of_thought`; the
+  whole completion when there is no think tag);
+- words are the natural-language words of `rewards.text.words`: code, LaTeX, numbers and
+  URLs are no language's words, and each CJK character counts as one word because Chinese
+  and Japanese are written without spaces;
+- each word's language comes from lingua (a maintained n-gram language identifier) over a
+  small candidate set, smoothed over its neighbours: a single word is often ambiguous
+  ("a", "date", "options" are English, French and more), so the labelling is the most
+  likely language sequence (Viterbi) where switching language costs most inside a clause,
+  less after a comma or bracket, least after a full stop or a line break. Scripts that only
+  one candidate uses (Han, kana, Hangul, Cyrillic) are settled by lingua's script rules.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+
+from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+from pydantic import Field, field_validator
+
+from rewards.registry import Params, sample_reward
+from rewards.text import CLAUSE, NONE, SENTENCE, Word, chain_of_thought, words
+from rewards.types import RewardResult, Sample, Status
+
+__all__ = ["LanguageIdentifier", "LanguageParams", "identifier", "language_consistency", "parse_language"]
+
+DEFAULT_LANGUAGES = ("en", "zh", "fr", "de", "es", "ru", "ja", "ko")
+
+# Log-score costs of a language switch (Viterbi). A word's own evidence is a log-probability
+# in [-9.2, 0]; one clearly foreign word (log p ~ -0.1 vs -3) still switches inside a
+# sentence, an ambiguous one ("a", "date") follows its neighbours.
+_SWITCH_COST = {NONE: 4.0, CLAUSE: 2.5, SENTENCE: 1.5}
+_FLOOR = 1e-4  # probability floor: lingua gives exactly 0 to languages of another script
+_CACHE_MAX = 200_000  # words whose scores are kept per identifier
+
+
+def parse_language(code: str) -> Language:
+    """`Language` for an ISO 639-1 code; region and script subtags are ignored ("zh-Hans" → zh)."""
+    primary = code.strip().replace("_", "-").split("-")[0].upper()
+    try:
+        return Language.from_iso_code_639_1(getattr(IsoCode639_1, primary))
+    except (AttributeError, ValueError):
+        raise ValueError(f"{code!r} is not an ISO 639-1 code of a language lingua identifies") from None
+
+
+class LanguageIdentifier:
+    """Word-level language labelling over a fixed set of candidate languages.
+
+    Build once and reuse (`identifier()` caches them): lingua's models take ~0.4 s to load
+    and each word's scores are cached, so repeated vocabulary costs a dict lookup.
+    """
+
+    def __init__(self, languages: Sequence[Language]) -> None:
+        self.languages = tuple(sorted(set(languages), key=lambda lang: lang.name))
+        self._detector: LanguageDetector = (
+            LanguageDetectorBuilder.from_languages(*self.languages).with_preloaded_language_models().build()
+        )
+        self._index = {lang: i for i, lang in enumerate(self.languages)}
+        self._scores: dict[str, tuple[float, ...]] = {}
+
+    def _word_scores(self, word: str) -> tuple[float, ...]:
+        key = word.lower()
+        cached = self._scores.get(key)
+        if cached is None:
+            probs = [_FLOOR] * len(self.languages)
+            for conf in self._detector.compute_language_confidence_values(key):
+                probs[self._index[conf.language]] = max(conf.value, _FLOOR)
+            cached = tuple(math.log(p) for p in probs)
+            if len(self._scores) >= _CACHE_MAX:
+                self._scores.clear()  # crude but bounded; vocabularies are re-learnt quickly
+            self._scores[key] = cached
+        return cached
+
+    def label(self, ws: Sequence[Word]) -> list[Language]:
+        """The most likely language of each word, given the words and their neighbours."""
+        n_lang = len(self.languages)
+        scores = [0.0] * n_lang
+        back: list[list[int]] = []
+        for w in ws:
+            emit = self._word_scores(w.text)
+            best = max(scores)
+            arg = scores.index(best)
+            switched = best - _SWITCH_COST[w.boundary]
+            ptr = [0] * n_lang
+            for lang in range(n_lang):
+                if scores[lang] >= switched:
+                    scores[lang] += emit[lang]
+                    ptr[lang] = lang
+                else:
+                    scores[lang] = switched + emit[lang]
+                    ptr[lang] = arg
+            back.append(ptr)
+        if not ws:
+            return []
+        state = scores.index(max(scores))
+        path = [state]
+        for ptr in reversed(back[1:]):
+            state = ptr[state]
+            path.append(state)
+        return [self.languages[i] for i in reversed(path)]
+
+
+_IDENTIFIERS: dict[frozenset[Language], LanguageIdentifier] = {}
+_BUILD_LOCK = threading.Lock()
+
+
+def identifier(languages: Sequence[Language]) -> LanguageIdentifier:
+    """The shared identifier for this candidate set, built on first use."""
+    key = frozenset(languages)
+    found = _IDENTIFIERS.get(key)
+    if found is None:
+        with _BUILD_LOCK:
+            found = _IDENTIFIERS.get(key) or LanguageIdentifier(list(key))
+            _IDENTIFIERS[key] = found
+    return found
+
+
+class LanguageParams(Params):
+    languages: tuple[str, ...] = Field(
+        DEFAULT_LANGUAGES,
+        description="candidate languages (ISO 639-1) a word can be attributed to; the target is always "
+        "added. Fewer candidates are faster and confuse less",
+    )
+    detect_from_prompt: bool = Field(
+        True, description="without sample.language, take the prompt's main language as the target"
+    )
+    empty_value: float = Field(
+        0.0, description="value when the chain of thought has no words (empty, or only math and code)"
+    )
+    think_tag: str = Field("think", description="tag around the chain of thought")
+
+    @field_validator("languages")
+    @classmethod
+    def _known(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
+        if not codes:
+            raise ValueError("name at least one language")
+        for code in codes:
+            parse_language(code)
+        return codes
+
+
+def _main_language(ident: LanguageIdentifier, text: str) -> Language | None:
+    labels = ident.label(words(text))
+    return max(set(labels), key=labels.count) if labels else None
+
+
+@sample_reward("language_consistency", params=LanguageParams, value_range=(0.0, 1.0))
+def language_consistency(sample: Sample, p: LanguageParams) -> RewardResult:
+    """Share of the chain of thought's words in the target language, in [0, 1] (DeepSeek-R1).
+
+    Target: `sample.language` (ISO 639-1, "zh-CN" → zh); without it, the main language of
+    the prompt when `detect_from_prompt`, else INVALID_INPUT. The CoT is the `<think>` content,
+    or the whole completion without think tags. Code, LaTeX, numbers and URLs are not words;
+    each CJK character is one word. Each word's language is lingua's, smoothed over its
+    sentence (see the module docstring). A CoT without words scores `empty_value`.
+    """
+    candidates = [parse_language(c) for c in p.languages]
+    if sample.language:
+        try:
+            target = parse_language(sample.language)
+        except ValueError as exc:
+            return RewardResult.fail(Status.INVALID_INPUT, f"sample.language: {exc}")
+    elif not p.detect_from_prompt:
+        return RewardResult.fail(
+            Status.INVALID_INPUT, "sample.language is empty and detect_from_prompt is off"
+        )
+    else:
+        found = _main_language(identifier(candidates), sample.prompt)
+        if found is None:
+            return RewardResult.fail(
+                Status.INVALID_INPUT, "sample.language is empty and the prompt has no words to detect it from"
+            )
+        target = found
+    ident = identifier([*candidates, target])
+    ws = words(chain_of_thought(sample.completion, p.think_tag))
+    if not ws:
+        return RewardResult(p.empty_value, detail="no words in the chain of thought")
+    labels = ident.label(ws)
+    hits = sum(lang == target for lang in labels)
+    code = target.iso_code_639_1.name.lower()
+    others = sorted(((labels.count(lang), lang) for lang in set(labels) if lang != target), reverse=True)
+    rest = ", ".join(f"{lang.iso_code_639_1.name.lower()} {n}" for n, lang in others[:3])
+    return RewardResult(
+        hits / len(ws), detail=f"{hits}/{len(ws)} words in {code}" + (f"; {rest}" if rest else "")
+    )

@@ -1,0 +1,97 @@
+"""Text helpers shared by the structure, language and shaping rewards.
+
+- `chain_of_thought`: the reasoning part of a completion.
+- `words`: the natural-language words of a text, with code, LaTeX, numbers and URLs removed
+  and CJK ideographs/kana split into one unit per character (those scripts have no spaces).
+- `tokens`: a language-neutral tokenization for n-gram statistics (repetition).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["CLAUSE", "NONE", "SENTENCE", "Word", "chain_of_thought", "is_cjk", "tokens", "words"]
+
+# Han (incl. extension A and compatibility), hiragana, katakana: written without spaces
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+
+# Removed before counting words: none of these are words of any natural language.
+_NOT_PROSE = re.compile(
+    r"```.*?(?:```|\Z)"  # fenced code (an unclosed fence runs to the end)
+    r"|`[^`\n]*`"  # inline code
+    r"|\$\$.*?\$\$|\$[^$\n]*\$|\\\[.*?\\\]|\\\(.*?\\\)"  # TeX math
+    r"|\\begin\{([a-zA-Z]+\*?)\}.*?\\end\{\1\}"  # LaTeX environments
+    r"|\\[a-zA-Z]+"  # stray LaTeX commands
+    r"|https?://\S+|www\.\S+|\S+@\S+\.\w+",  # URLs, e-mail addresses
+    re.DOTALL,
+)
+# A word is letters, possibly joined by apostrophes or hyphens ("l'entrée", "well-known");
+# anything with digits, underscores, dots or operators inside (x2, foo_bar, os.path, a+b) is not.
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_EDGE_PUNCT = re.compile(r"^\W+|\W+$")
+NONE, CLAUSE, SENTENCE = 0, 1, 2
+_SENTENCE_END = frozenset(".!?;:。！？；：…")
+_CLAUSE_END = frozenset(',)]}—–-"»”，、）')
+_CLAUSE_START = frozenset('([{"«“（')
+_TOKEN = re.compile(r"\n|\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    cjk: bool  # one CJK character (counted per character)
+    # what precedes the word: NONE, CLAUSE (comma, bracket, dash) or SENTENCE (sentence
+    # punctuation, a line break, the start, a change to or from CJK); languages switch there
+    boundary: int
+
+
+def chain_of_thought(completion: str, tag: str = "think") -> str:
+    """The reasoning of a completion: the content of its first `<tag>…</tag>`.
+
+    A completion with only the closing tag (the chat template opened it in the prompt) reasons
+    up to that tag; one with only the opening tag (cut off mid-thought) reasons after it; one
+    with neither is reasoning from start to end.
+    """
+    open_tag, close_tag = f"<{tag}>", f"</{tag}>"
+    start = completion.find(open_tag)
+    begin = 0 if start < 0 else start + len(open_tag)
+    end = completion.find(close_tag, begin)
+    return completion[begin : len(completion) if end < 0 else end]
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.fullmatch(ch))
+
+
+def words(text: str) -> list[Word]:
+    """The natural-language words of `text`, in order (see the module docstring for the rules)."""
+    prose = _CJK.sub(r" \g<0> ", _NOT_PROSE.sub(" ", text))
+    out: list[Word] = []
+    boundary, prev_cjk = SENTENCE, False
+    for m in _TOKEN.finditer(prose):
+        raw = m.group()
+        if raw == "\n":
+            boundary = SENTENCE
+            continue
+        if len(raw) == 1 and _CJK.match(raw):
+            out.append(Word(raw, True, boundary if prev_cjk else SENTENCE))
+            boundary, prev_cjk = NONE, True
+            continue
+        if raw[0] in _CLAUSE_START:
+            boundary = max(boundary, CLAUSE)
+        core = _EDGE_PUNCT.sub("", raw)
+        if core and _WORD.fullmatch(core):
+            out.append(Word(core, False, SENTENCE if prev_cjk else boundary))
+            boundary, prev_cjk = NONE, False
+        if raw[-1] in _SENTENCE_END:
+            boundary = SENTENCE
+        elif raw[-1] in _CLAUSE_END:
+            boundary = max(boundary, CLAUSE)
+    return out
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased whitespace tokens, with every CJK character a token of its own."""
+    return _CJK.sub(r" \g<0> ", text).lower().split()
