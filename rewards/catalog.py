@@ -3,3 +3,4 @@
 
 from rewards import format  # noqa: F401
 from rewards import language  # noqa: F401
+from rewards import math  # noqa: F401

@@ -1,0 +1,34 @@
+"""Math answer verification: extraction, grading and a worker pool with hard deadlines.
+
+    extract.py    find the final answer in a completion (answer block, last \\boxed{}, fallbacks)
+    normalize.py  small named rewrites that fix math-verify's misreadings
+    grade.py      equality: fast paths, math-verify, guards against its false positives
+    workers.py    worker processes killed and replaced when a verification passes its deadline
+    verifier.py   `MathVerifier`, the async face of the pool
+    reward.py     the registered `accuracy` reward
+    jsonl.py      `referee verify --jsonl` (and its side-by-side report against math-verify)
+
+Exceptions: `PoolClosed` (a RuntimeError) when a verifier is used before `start()` or after
+`close()`. Everything else about a bad answer is a status (OK / TIMEOUT / INVALID_INPUT /
+ERROR) with a detail, never an exception.
+"""
+
+from rewards.math.config import MathConfig
+from rewards.math.extract import Extraction, extract_answer
+from rewards.math.jsonl import verify_jsonl
+from rewards.math.reward import AccuracyParams, accuracy, default_verifier
+from rewards.math.verifier import MathVerifier, Verdict
+from rewards.math.workers import PoolClosed
+
+__all__ = [
+    "AccuracyParams",
+    "Extraction",
+    "MathConfig",
+    "MathVerifier",
+    "PoolClosed",
+    "Verdict",
+    "accuracy",
+    "default_verifier",
+    "extract_answer",
+    "verify_jsonl",
+]

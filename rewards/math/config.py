@@ -1,0 +1,35 @@
+"""One typed configuration for the math verifier: every limit and switch in one place."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Fallback", "MathConfig"]
+
+# Where to look for a final answer when a completion has neither an answer block nor a \boxed{}.
+Fallback = Literal["answer_phrase", "last_number"]
+
+
+class MathConfig(BaseModel):
+    """Settings of `MathVerifier`. Defaults are strict: no credit unless the answer is clearly given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)  # worker processes (= cores)
+    timeout_ms: int = Field(3000, ge=10)  # hard deadline per verification (gold parse counts separately)
+    memory_mb: int = Field(2048, ge=256)  # address-space limit per worker process (RLIMIT_AS)
+    float_rel_tol: float = Field(1e-2, ge=0.0, le=0.1)  # decimals: rounded AND this close (0.33=1/3, 0.3≠1/3)
+    exact_rel_tol: float = Field(
+        1e-12, ge=0.0, le=1e-3
+    )  # exact values must agree this closely (1/2^99≠1/2^98)
+    fallbacks: tuple[Fallback, ...] = ("answer_phrase",)  # tried in order without <answer> or \boxed{}
+    think_tag: str = "think"  # text inside <think>…</think> is never credited
+    answer_tag: str = "answer"  # <answer>…</answer> wins over \boxed{} when present
+    max_answer_chars: int = Field(20_000, ge=16)  # longer answers are refused (INVALID_INPUT)
+    max_completion_chars: int = Field(1_000_000, ge=1000)  # longer completions are refused as INVALID_INPUT
+    max_brace_depth: int = Field(32, ge=4)  # deeper {…} nesting is refused: it only ever comes from junk
+    max_power_depth: int = Field(3, ge=1)  # deeper towers (a^{b^{c^{d}}}) refused unless same text
+    cache_size: int = Field(65536, ge=0)  # verdicts remembered per worker, keyed by (gold, answer)

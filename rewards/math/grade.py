@@ -1,0 +1,278 @@
+"""Decide whether a predicted answer equals the gold answer. Runs inside a worker process.
+
+Order of checks, cheapest first:
+
+1. refusals: answers that are too long, too deeply nested or exponent towers (INVALID_INPUT);
+2. fast paths with no sympy: multiple-choice letters, plain numbers compared as exact fractions,
+   identical text;
+3. math-verify (`parse` + `verify`, with its signal timeouts off: the worker is killed from outside);
+4. guards on every "equal" from math-verify, each rejecting one known false positive:
+   exact values that differ at high precision (`1/2^{99}` vs `1/2^{98}`), an equation against a
+   bare value (`x+y=0` vs `0`), sequences with an ellipsis (`1,2,…,n` vs `1,3,…,2n-1`), and
+   extractions math-verify cut off mid-expression (unbalanced braces).
+
+`verify(gold, pred)` in math-verify is not symmetric: gold always goes first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import math_verify
+import sympy
+
+from rewards.math.config import MathConfig
+from rewards.math.normalize import choice_letter, normalize, plain_number
+
+__all__ = ["Answer", "Judgement", "grade", "prepare"]
+
+_OK, _INVALID = "OK", "INVALID_INPUT"
+_SHOW = 48  # characters of each answer shown in a detail
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    equal: bool
+    status: str  # a rewards.types.Status value; plain str so it pickles cheaply across processes
+    detail: str
+
+
+def _show(s: str) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= _SHOW else s[: _SHOW - 1] + "…"
+
+
+_UNWRAP = re.compile(r"^\s*(?:\$+|\\\(|\\\[)?\s*(.*?)\s*(?:\$+|\\\)|\\\])?\s*\.?\s*$", re.DOTALL)
+
+
+def _core(text: str) -> str:
+    """The answer without `$…$`, `\\(…\\)` and one outer `\\boxed{…}`."""
+    m = _UNWRAP.match(text)
+    core = (m.group(1) if m else text).rstrip(". ")
+    b = re.fullmatch(r"\\(?:boxed|fbox)\s*\{(.*)\}", core, re.DOTALL)
+    return b.group(1).strip() if b else core
+
+
+def _text_key(core: str) -> str:
+    """Spelling-insensitive key: identical keys are the same answer, no sympy needed."""
+    s = re.sub(r"\\[dt]frac", r"\\frac", core)
+    s = re.sub(r"\\left|\\right|\\displaystyle|\\[,;:! ]|\s+", "", s)
+    return s.rstrip(".")
+
+
+def _brace_depth(s: str) -> int:
+    depth = deepest = 0
+    for c in s:
+        if c == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c == "}":
+            depth -= 1
+    return deepest
+
+
+def _power_depth(s: str) -> int:
+    """Longest chain of nested exponents: `a^{b^{c}}` is 2. Towers are what make sympy hang."""
+    stack: list[int] = []  # for each open brace: exponent depth inside it
+    depth = deepest = 0
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == "^":
+            deepest = max(deepest, depth + 1)
+            if s[i + 1 : i + 2] == "{":
+                stack.append(depth)
+                depth += 1
+                i += 2
+                continue
+        elif c == "{":
+            stack.append(depth)
+        elif c == "}" and stack:
+            depth = stack.pop()
+        i += 1
+    return deepest
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for c in s.replace("\\{", "").replace("\\}", ""):
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+_ELLIPSIS = re.compile(r"\\[lc]?dots|,\s*\.\.\.\s*,|…")
+_PROSE = re.compile(r"(?:\b[A-Za-z]{4,}\b.*){3}", re.DOTALL)
+_ARITHMETIC = re.compile(r"[-+*/^]|\\(?:cdot|times|frac|dfrac|tfrac|sqrt)|^\s*[\d.]")
+
+
+def _top_level_parts(core: str) -> list[str]:
+    """`core` split at `=` signs outside brackets (`\\leq`, `\\neq`, `:=` are not split)."""
+    parts, depth, start = [], 0, 0
+    for i, c in enumerate(core):
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif depth == 0 and c == "=" and (i == 0 or core[i - 1] not in "\\<>!:"):
+            parts.append(core[start:i])
+            start = i + 1
+    return [*parts, core[start:]]
+
+
+def _is_equation(core: str) -> bool:
+    """An equation to satisfy (`x^2+y^2-1=0`, `7 = 11a+c`), not an answer naming its value
+    (`x = 3`, `(p,q) = (3,2)`, `|AB| = 1`) nor a chain ending in the value (`x = 5+6 = 11`)."""
+    parts = _top_level_parts(core)
+    if len(parts) != 2 or "," in core or ";" in core:
+        return False
+    lhs = re.sub(r"_\{[^{}]*\}", "", parts[0])  # `a_{n+1}` is a name
+    return bool(_ARITHMETIC.search(lhs))
+
+
+def _is_constant(core: str) -> bool:
+    """No variables and no `=`: `0`, `\\frac{3}{4}`, `2\\sqrt{3}`, `\\pi`."""
+    return "=" not in core and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", core))
+
+
+@dataclass(slots=True)
+class Answer:
+    """One side of a comparison, prepared once (gold answers are shared by a whole group)."""
+
+    raw: str
+    text: str  # after the named normalization steps
+    core: str  # without $…$ and an outer \boxed{}
+    key: str
+    number: tuple[int, int, int | None] | None
+    letter: str | None
+    prose: bool
+    equation: bool
+    constant: bool
+    ellipsis: bool
+    refusal: str | None
+    _parsed: list[Any] | None = field(default=None, repr=False)
+
+    def parsed(self) -> list[Any]:
+        if self._parsed is None:
+            self._parsed = math_verify.parse(self.text, parsing_timeout=None)  # type: ignore[arg-type]
+        return self._parsed
+
+
+def prepare(raw: str, config: MathConfig) -> Answer:
+    """Normalize and classify an answer; no sympy yet (math-verify parses lazily)."""
+    refusal = None
+    if len(raw) > config.max_answer_chars:
+        refusal = f"answer has {len(raw)} characters (> {config.max_answer_chars})"
+    elif _brace_depth(raw) > config.max_brace_depth:
+        refusal = f"braces nested deeper than {config.max_brace_depth}"
+    elif _power_depth(raw) > config.max_power_depth:
+        refusal = f"exponent tower deeper than {config.max_power_depth}: refused rather than evaluated"
+    text = normalize(raw) if refusal is None else raw
+    core = _core(text)
+    letter = choice_letter(core)
+    prose = bool(_PROSE.search(re.sub(r"\\text\{[^{}]*\}", "", core)))
+    return Answer(
+        raw=raw,
+        text=text,
+        core=core,
+        key=_text_key(core),
+        number=plain_number(core) if refusal is None else None,
+        letter=letter if len(letter) == 1 and letter.isalpha() and letter.isupper() else None,
+        prose=prose,
+        equation=not prose and _is_equation(core),
+        constant=not prose and _is_constant(core),
+        ellipsis=not prose and bool(_ELLIPSIS.search(core)),
+        refusal=refusal,
+    )
+
+
+def _numbers_equal(
+    g: tuple[int, int, int | None], p: tuple[int, int, int | None], config: MathConfig
+) -> bool:
+    """Exact numbers must be equal; a decimal must be the other value rounded to the digits it shows
+    (0.33 and 2.6667 for 1/3 and 8/3) and within `float_rel_tol` (so 0.3 is not 1/3)."""
+    a, b = Fraction(g[0], g[1]), Fraction(p[0], p[1])
+    if a == b:
+        return True
+    places = p[2] if p[2] is not None else g[2]  # the prediction is the approximation when both are decimals
+    if places is None:
+        return False
+    half_ulp = Fraction(1, 2) * Fraction(10) ** -places
+    return abs(a - b) <= half_ulp and abs(a - b) <= Fraction(config.float_rel_tol) * max(abs(a), abs(b))
+
+
+def _has_float(e: Any) -> bool:
+    return isinstance(e, sympy.Basic) and bool(e.atoms(sympy.Float))
+
+
+def _numeric_guard(g: Any, p: Any, config: MathConfig) -> str | None:
+    """Reject when two constant values differ at 50 digits; math-verify chops tiny gaps to zero."""
+    if not (isinstance(g, sympy.Expr) and isinstance(p, sympy.Expr)) or g.free_symbols or p.free_symbols:
+        return None
+    floats = _has_float(g) or _has_float(p)
+    try:
+        diff = g - p
+        if diff.is_Rational and not floats:
+            return None if diff == 0 else "exact values differ"
+        d = abs(complex(diff.evalf(50)))
+        scale = max(abs(complex(g.evalf(50))), abs(complex(p.evalf(50))))
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return None  # not a plain number after all (an unevaluated object): trust math-verify
+    tol = config.float_rel_tol if floats else config.exact_rel_tol
+    return f"values differ by {d:.3g}" if d > tol * scale else None
+
+
+def _guard(gold: Answer, pred: Answer, g: Any, p: Any, config: MathConfig) -> str | None:
+    """Why math-verify's "equal" for this pair of parses must not be trusted, or None."""
+    if (gold.equation and pred.constant) or (pred.equation and gold.constant):
+        return "an equation against a bare value"
+    if gold.ellipsis or pred.ellipsis:
+        return "sequences with an ellipsis are only equal when written the same"
+    return _numeric_guard(g, p, config)
+
+
+def _pairs(gold: Answer, pred: Answer) -> tuple[list[tuple[Any, Any]], str | None]:
+    g_parsed, p_parsed = gold.parsed(), pred.parsed()
+    # math-verify returns [sympy value, extracted string]; guard both with the extracted strings
+    g_str = next((x for x in g_parsed if isinstance(x, str)), "")
+    p_str = next((x for x in p_parsed if isinstance(x, str)), "")
+    # unbalanced only because math-verify's regex stopped early (`1-\frac{1}{\mathrm{e}}` → `1-\frac{1}{`)
+    if (not _balanced(g_str) and _balanced(gold.core)) or (not _balanced(p_str) and _balanced(pred.core)):
+        return [], "math-verify cut the answer off mid-expression"
+    return [(g, p) for g in g_parsed for p in p_parsed], None
+
+
+def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
+    """Is `pred` the same answer as `gold`? Never raises for bad input; sympy errors mean "not equal"."""
+    shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+    if gold.refusal:
+        return Judgement(False, _INVALID, f"gold refused: {gold.refusal}")
+    if pred.refusal:
+        if gold.key == pred.key and gold.key:
+            return Judgement(True, _OK, f"{shown}: same text")
+        return Judgement(False, _INVALID, f"answer refused: {pred.refusal}")
+    if gold.letter is not None:
+        same = pred.letter == gold.letter
+        return Judgement(same, _OK, f"{shown}: {'same' if same else 'different'} choice")
+    if gold.number is not None and pred.number is not None:
+        same = _numbers_equal(gold.number, pred.number, config)
+        return Judgement(same, _OK, f"{shown}: {'equal' if same else 'different'} numbers")
+    if gold.key and gold.key == pred.key:
+        return Judgement(True, _OK, f"{shown}: same text")
+    if not gold.parsed():
+        return Judgement(False, _INVALID, f"gold {_show(gold.core)!r} could not be read as math")
+    if not pred.parsed():
+        return Judgement(False, _OK, f"{shown}: no math answer could be read")
+    pairs, why_not = _pairs(gold, pred)
+    for g, p in pairs:
+        if not math_verify.verify(g, p, timeout_seconds=None):  # type: ignore[arg-type]
+            continue
+        reason = _guard(gold, pred, g, p, config)
+        if reason is None:
+            return Judgement(True, _OK, f"{shown}: equal (math-verify)")
+        why_not = reason
+    return Judgement(False, _OK, f"{shown}: {why_not or 'not equal'}")

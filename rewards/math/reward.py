@@ -1,0 +1,64 @@
+"""The `accuracy` reward: the completion's final answer against the sample's math gold."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import threading
+from collections.abc import Sequence
+
+from rewards.math.config import Fallback, MathConfig
+from rewards.math.verifier import MathVerifier
+from rewards.registry import Context, Params, group_reward
+from rewards.types import RewardResult, Sample, Status
+
+__all__ = ["AccuracyParams", "accuracy", "default_verifier"]
+
+
+class AccuracyParams(Params):
+    fallbacks: tuple[Fallback, ...] | None = None  # None = the verifier's (default: "answer_phrase" only)
+
+
+_default: MathVerifier | None = None
+_default_lock = threading.Lock()
+
+
+def default_verifier() -> MathVerifier:
+    """The process-wide verifier used when `ctx.math` is None: started on first use with
+    `MathConfig()` (one worker per core) and closed at interpreter exit. Servers should own
+    their verifier and pass it as `ctx.math` instead."""
+    global _default
+    with _default_lock:
+        if _default is None or _default.pool.closed:
+            _default = MathVerifier(MathConfig())
+            _default.pool.start()
+            atexit.register(_default.close_sync)
+        return _default
+
+
+@group_reward("accuracy", params=AccuracyParams, group=False)
+async def accuracy(samples: Sequence[Sample], params: AccuracyParams, ctx: Context) -> list[RewardResult]:
+    """1.0 when the completion's final answer equals the math gold, else 0.0 (DeepSeek-R1's
+    rule-based accuracy reward). The answer is the `<answer>` block, else the last `\\boxed{}`
+    outside `<think>`; several different final answers get 0. Equality is math-verify's
+    (sympy) with guards against its known false positives; a check that runs past the
+    deadline is killed and gives 0 with status TIMEOUT. Samples without a math reference get
+    INVALID_INPUT. Uses `ctx.math`, or a process-wide verifier started on first use."""
+    verifier: MathVerifier = ctx.math if ctx.math is not None else default_verifier()
+    out: list[RewardResult | None] = [None] * len(samples)
+    by_gold: dict[str, list[int]] = {}
+    for i, s in enumerate(samples):
+        if s.math is None:
+            out[i] = RewardResult.fail(Status.INVALID_INPUT, "sample has no math reference (gold answer)")
+        else:
+            by_gold.setdefault(s.math.gold, []).append(i)
+
+    async def one_gold(gold: str, idx: list[int]) -> None:  # the gold is parsed once per worker
+        results = await verifier.score_group(
+            gold, [samples[i].completion for i in idx], fallbacks=params.fallbacks
+        )
+        for i, r in zip(idx, results, strict=True):
+            out[i] = r
+
+    await asyncio.gather(*(one_gold(g, idx) for g, idx in by_gold.items()))
+    return [r if r is not None else RewardResult.fail(Status.ERROR, "not scored") for r in out]

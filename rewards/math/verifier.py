@@ -1,0 +1,116 @@
+"""`MathVerifier`: the async face of the worker pool, safe to share across a grpc.aio server.
+
+Calls may come from any event loop or thread: each job runs on a private thread pool that
+blocks on a worker's pipe, so the event loop never waits on CPU work and never hangs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+
+from rewards.math.config import Fallback, MathConfig
+from rewards.math.grade import Judgement
+from rewards.math.workers import Kind, WorkerPool
+from rewards.types import RewardResult, Status
+
+__all__ = ["MathVerifier", "Verdict"]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether two answers are equal, and why. Only status OK is a real judgement."""
+
+    equal: bool
+    status: Status
+    detail: str
+
+
+def _verdict(j: Judgement) -> Verdict:
+    return Verdict(j.equal and j.status == "OK", Status(j.status), j.detail)
+
+
+class MathVerifier:
+    """Verifies math answers in worker processes with hard deadlines.
+
+    async with MathVerifier(MathConfig(workers=4)) as v:
+        await v.verify("\\frac{1}{2}", "0.5")             # Verdict(equal=True, …)
+        await v.score_group(gold, completions)            # one RewardResult per completion
+    """
+
+    def __init__(self, config: MathConfig | None = None) -> None:
+        self.config = config or MathConfig()
+        self.pool = WorkerPool(self.config)
+        # threads only wait on pipes; a few per worker lets groups queue without blocking the loop
+        self._threads = ThreadPoolExecutor(
+            max_workers=max(16, 4 * self.config.workers), thread_name_prefix="referee-math"
+        )
+
+    async def start(self) -> None:
+        await asyncio.wrap_future(self._threads.submit(self.pool.start))
+
+    async def close(self) -> None:
+        await asyncio.wrap_future(self._threads.submit(self.pool.close))
+
+    def close_sync(self) -> None:
+        self.pool.close()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    async def __aenter__(self) -> MathVerifier:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def _run(
+        self, kind: Kind, gold: str, items: Sequence[str], fallbacks: tuple[Fallback, ...] | None = None
+    ) -> list[Judgement]:
+        """Split `items` over the workers (each parses the gold once) and keep their order."""
+        if not items:
+            return []
+        chunks = min(self.config.workers, len(items))
+        size = -(-len(items) // chunks)
+        parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
+        futures = [
+            asyncio.wrap_future(self._threads.submit(self.pool.run, kind, gold, part, fallbacks))
+            for part in parts
+        ]
+        results = await asyncio.gather(*futures)
+        return [j for part in results for j in part]
+
+    async def verify(self, gold: str, pred: str) -> Verdict:
+        """Compare two answers (gold first: math-verify is not symmetric). `pred` may hold text around
+        its answer, as math-verify allows; use `score_group` for completions with reasoning."""
+        (j,) = await self._run("answers", gold, [pred])
+        return _verdict(j)
+
+    async def verify_many(self, pairs: Sequence[tuple[str, str]]) -> list[Verdict]:
+        """Many (gold, pred) pairs at once; pairs that share a gold go to the same jobs."""
+        by_gold: dict[str, list[int]] = {}
+        for i, (gold, _) in enumerate(pairs):
+            by_gold.setdefault(gold, []).append(i)
+        out: list[Verdict | None] = [None] * len(pairs)
+
+        async def one_gold(gold: str, idx: list[int]) -> None:
+            for i, j in zip(idx, await self._run("answers", gold, [pairs[i][1] for i in idx]), strict=True):
+                out[i] = _verdict(j)
+
+        await asyncio.gather(*(one_gold(g, idx) for g, idx in by_gold.items()))
+        return [v for v in out if v is not None]
+
+    async def score_group(
+        self, gold: str, completions: Sequence[str], *, fallbacks: tuple[Fallback, ...] | None = None
+    ) -> list[RewardResult]:
+        """1.0 for each completion whose final answer equals `gold`, else 0.0 with the reason.
+        `fallbacks` overrides `config.fallbacks` for this call."""
+        judgements = await self._run("completions", gold, completions, fallbacks)
+        return [
+            RewardResult(1.0 if v.equal else 0.0, v.status, v.detail)
+            for v in (_verdict(j) for j in judgements)
+        ]

@@ -1,0 +1,292 @@
+"""A pool of worker processes with hard deadlines: a job past its deadline kills its worker.
+
+math-verify times out with `signal.alarm`, which only works on the main thread of the main
+interpreter; in a threaded or asyncio server it raises or is switched off, and a pathological
+answer (`5^{5^{5^{5^5}}}`) then hangs forever. `asyncio.wait_for` cannot interrupt CPU-bound
+code either. So every parse and comparison runs in a worker process, and the parent waits on
+the pipe with a deadline: when it passes, the worker is SIGKILLed and replaced (forked from a
+warm forkserver, so the replacement is ready in milliseconds) and the remaining items of the
+job continue on the new worker.
+
+Protocol (parent → worker): `(kind, gold, items, fallbacks)` with kind "answers" or
+"completions" (fallbacks None = the config's).
+Worker → parent: one `("gold", None)` once the gold is parsed, then one `("item", (equal,
+status, detail))` per item, in order. Items stream back one by one so that each has its own deadline.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import resource
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Literal
+
+import math_verify
+
+from rewards.math.config import Fallback, MathConfig
+from rewards.math.extract import extract_answer
+from rewards.math.grade import Answer, Judgement, grade, prepare
+
+__all__ = ["PoolClosed", "WorkerPool"]
+
+# "plain" runs math-verify alone (`verify(parse(gold), parse(pred))`), the baseline of reports
+Kind = Literal["answers", "completions", "plain"]
+
+
+class PoolClosed(RuntimeError):
+    """The pool was closed (or never started): call `start()` first, or use `async with`."""
+
+
+# ---- worker side ----------------------------------------------------------------------------
+
+
+class _Worker:
+    """State living in one worker process: parsed golds and remembered verdicts."""
+
+    def __init__(self, config: MathConfig) -> None:
+        self.config = config
+        self.golds: OrderedDict[str, Answer] = OrderedDict()
+        self.verdicts: OrderedDict[tuple[str, str], Judgement] = OrderedDict()
+
+    def gold(self, raw: str) -> Answer:
+        answer = self.golds.get(raw)
+        if answer is None:
+            answer = prepare(raw, self.config)
+            if answer.refusal is None and answer.number is None and answer.letter is None:
+                answer.parsed()  # parse now, under the gold's own deadline
+            self.golds[raw] = answer
+            if len(self.golds) > 1024:
+                self.golds.popitem(last=False)
+        return answer
+
+    def judge(self, gold: Answer, text: str) -> Judgement:
+        key = (gold.raw, text)
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            verdict = grade(gold, prepare(text, self.config), self.config)
+            if self.config.cache_size:
+                self.verdicts[key] = verdict
+                if len(self.verdicts) > self.config.cache_size:
+                    self.verdicts.popitem(last=False)
+        return verdict
+
+    def item(self, kind: Kind, gold: Answer, item: str, fallbacks: tuple[Fallback, ...] | None) -> Judgement:
+        if kind == "answers":
+            return self.judge(gold, item)
+        if kind == "plain":
+            return _plain_math_verify(gold.raw, item)
+        if len(item) > self.config.max_completion_chars:
+            return Judgement(
+                False,
+                "INVALID_INPUT",
+                f"completion has {len(item)} characters (> {self.config.max_completion_chars})",
+            )
+        config = self.config if fallbacks is None else self.config.model_copy(update={"fallbacks": fallbacks})
+        found = extract_answer(item, config)
+        if found.text is None:
+            return Judgement(False, "OK", found.source)
+        verdict = self.judge(gold, found.text)
+        return Judgement(verdict.equal, verdict.status, f"{found.source}: {verdict.detail}")
+
+
+def _plain_math_verify(gold: str, pred: str) -> Judgement:
+    """math-verify 0.9.0 with its defaults, for side-by-side reports (its signal timeouts work
+    here: a worker runs jobs on its main thread)."""
+    g, p = math_verify.parse(gold), math_verify.parse(pred)
+    equal = math_verify.verify(g, p)
+    return Judgement(
+        equal, "OK", f"parsed gold {_short(g)}, pred {_short(p)}: {'equal' if equal else 'not equal'}"
+    )
+
+
+def _short(parsed: list[object]) -> str:
+    s = str(parsed[0]) if parsed else "nothing"
+    return s if len(s) <= 40 else s[:39] + "…"
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Cap the address space so an answer that builds a huge integer fails fast instead of swapping."""
+    limit = memory_mb * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or limit < hard:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _worker_main(conn: Connection, config_json: str) -> None:
+    config = MathConfig.model_validate_json(config_json)
+    _limit_memory(config.memory_mb)
+    worker = _Worker(config)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        kind, gold_raw, items, fallbacks = job
+        try:
+            gold = worker.gold(gold_raw)
+        except Exception as exc:  # a gold that breaks the parser fails its group, not the worker
+            gold = prepare("", config)
+            gold.refusal = f"gold could not be parsed: {type(exc).__name__}"
+        conn.send(("gold", None))
+        for item in items:
+            try:
+                j = worker.item(kind, gold, item, fallbacks)
+            except MemoryError:
+                j = Judgement(False, "ERROR", f"ran out of memory (limit {config.memory_mb} MB)")
+            except RecursionError:
+                j = Judgement(False, "INVALID_INPUT", "answer nested too deeply to parse")
+            except Exception as exc:  # sympy raises anything; never let one item kill the job
+                j = Judgement(False, "ERROR", f"{type(exc).__name__} while grading")
+            conn.send(("item", (j.equal, j.status, j.detail)))
+
+
+# ---- parent side ----------------------------------------------------------------------------
+
+
+def _context() -> mp.context.BaseContext:
+    # forkserver: workers fork from a clean, warm process, never from the (threaded) server
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["rewards.math._preload"])
+    return ctx
+
+
+@dataclass(eq=False)  # identity hash: kept in a set
+class _Proc:
+    process: mp.process.BaseProcess
+    conn: Connection
+
+
+class WorkerPool:
+    """`config.workers` processes; `run()` is blocking and thread-safe (one job per worker at a time)."""
+
+    def __init__(self, config: MathConfig) -> None:
+        self.config = config
+        self._config_json = config.model_dump_json()
+        self._idle: queue.Queue[_Proc | None] = queue.Queue()
+        self._all: set[_Proc] = set()
+        self._lock = threading.Lock()
+        self._closed = True
+        self.kills = 0  # workers killed for running past a deadline (for tests and metrics)
+
+    def _spawn(self) -> _Proc:
+        ctx = _context()
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_worker_main, args=(child, self._config_json), daemon=True, name="referee-math"
+        )
+        process.start()
+        child.close()
+        proc = _Proc(process, parent)
+        with self._lock:
+            self._all.add(proc)
+        return proc
+
+    def _kill(self, proc: _Proc) -> None:
+        proc.process.kill()
+        proc.process.join(5)
+        proc.conn.close()
+        with self._lock:
+            self._all.discard(proc)
+
+    def start(self) -> None:
+        with self._lock:
+            if not self._closed:
+                return
+            self._closed = False
+        for _ in range(self.config.workers):
+            self._idle.put(self._spawn())
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            procs = list(self._all)
+        for proc in procs:
+            self._kill(proc)
+        for _ in range(len(procs) + 64):  # wake every thread waiting for a worker
+            self._idle.put(None)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _receive(self, proc: _Proc, deadline_s: float) -> tuple[str, object] | None:
+        """The next message, or None when the deadline passed or the worker died."""
+        try:
+            if not proc.conn.poll(deadline_s):
+                return None
+            return proc.conn.recv()
+        except (EOFError, OSError):
+            return None
+
+    def run(
+        self, kind: Kind, gold: str, items: Sequence[str], fallbacks: tuple[Fallback, ...] | None = None
+    ) -> list[Judgement]:
+        """Judge `items` against `gold` on one worker; each item has `timeout_ms` from the moment
+        the worker is ready for it. Raises `PoolClosed` if the pool is closed."""
+        if self._closed:
+            raise PoolClosed("the math worker pool is not running; call start() first")
+        proc = self._idle.get()
+        if proc is None or self._closed:
+            self._idle.put(None)
+            raise PoolClosed("the math worker pool was closed")
+        timeout_s = self.config.timeout_ms / 1000
+        out: list[Judgement] = []
+        try:
+            while len(out) < len(items):
+                todo = list(items[len(out) :])
+                try:
+                    proc.conn.send((kind, gold, todo, fallbacks))
+                except (BrokenPipeError, OSError):
+                    proc = self._replace(proc)
+                    continue
+                if self._receive(proc, timeout_s) is None:
+                    dead = not proc.process.is_alive()
+                    proc = self._replace(proc)
+                    why = (
+                        "worker died"
+                        if dead
+                        else f"gold answer took longer than {self.config.timeout_ms} ms to parse"
+                    )
+                    out += [Judgement(False, "TIMEOUT" if not dead else "ERROR", why)] * len(todo)
+                    break
+                for _ in todo:
+                    started = time.monotonic()
+                    msg = self._receive(proc, timeout_s)
+                    if msg is None:
+                        dead = not proc.process.is_alive()
+                        proc = self._replace(proc)
+                        if dead:
+                            out.append(Judgement(False, "ERROR", "worker died while grading (memory?)"))
+                        else:
+                            waited = int((time.monotonic() - started) * 1000)
+                            out.append(
+                                Judgement(
+                                    False,
+                                    "TIMEOUT",
+                                    f"no verdict within {self.config.timeout_ms} ms (killed after {waited} ms)",
+                                )
+                            )
+                        break
+                    equal, status, detail = msg[1]  # type: ignore[misc]
+                    out.append(Judgement(equal, status, detail))
+        finally:
+            if self._closed:
+                self._kill(proc)
+            else:
+                self._idle.put(proc)
+        return out
+
+    def _replace(self, proc: _Proc) -> _Proc:
+        self.kills += 1
+        self._kill(proc)
+        if self._closed:
+            raise PoolClosed("the math worker pool was closed")
+        return self._spawn()
