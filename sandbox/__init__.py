@@ -1,0 +1,54 @@
+"""Container sandbox: run untrusted programs, judge them against tests, never get fooled.
+
+    Sandbox(config)            async; start()/close() or `async with`; a warm container pool
+      .execute(ExecuteSpec)    -> ExecuteResult   one program run
+      .judge(JudgeSpec)        -> JudgeResult     all tests of one program, one visit
+    image.build(config)        the image, offline (debootstrap + docker import)
+    doctor(config)             -> list[Check]
+
+Exceptions (see `sandbox.errors`):
+
+    SandboxError               infrastructure (only from image.build; execute/judge return SANDBOX_ERROR)
+    ValueError
+    ├── UnsupportedLanguage    lists the supported languages
+    ├── SourceTooLarge         names the field and the cap
+    └── LimitTooHigh           names the field and the maximum
+"""
+
+from sandbox import image
+from sandbox.config import SandboxConfig
+from sandbox.doctor import Check, doctor
+from sandbox.errors import LimitTooHigh, SandboxError, SourceTooLarge, UnsupportedLanguage
+from sandbox.languages import supported as supported_languages
+from sandbox.sandbox import Sandbox
+from sandbox.types import (
+    ExecuteResult,
+    ExecuteSpec,
+    JudgeResult,
+    JudgeSpec,
+    RunStatus,
+    StdioCase,
+    TestOutcome,
+    Verdict,
+)
+
+__all__ = [
+    "Check",
+    "ExecuteResult",
+    "ExecuteSpec",
+    "JudgeResult",
+    "JudgeSpec",
+    "LimitTooHigh",
+    "RunStatus",
+    "Sandbox",
+    "SandboxConfig",
+    "SandboxError",
+    "SourceTooLarge",
+    "StdioCase",
+    "TestOutcome",
+    "UnsupportedLanguage",
+    "Verdict",
+    "doctor",
+    "image",
+    "supported_languages",
+]

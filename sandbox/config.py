@@ -1,0 +1,41 @@
+"""Every sandbox limit and knob in one place, with units in the names."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox.image_version import IMAGE_VERSION
+
+__all__ = ["SandboxConfig"]
+
+
+class SandboxConfig(BaseModel):
+    """Sandbox settings. Request limits (`timeout_ms`, `memory_mb`) default to `default_*` and are
+    refused above `max_*`; everything else is fixed per server."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    image: str = f"referee-sandbox:{IMAGE_VERSION}"  # tag of the offline-built image
+    runtime: Literal["runc", "runsc"] = "runc"  # runsc = gVisor: a user-space kernel, slower, safer
+    docker_url: str | None = None  # e.g. "unix:///var/run/docker.sock"; None = DOCKER_HOST or default
+    rootfs_dir: str = "/tmp/rootfs"  # debootstrap output used by image.build (made when missing)
+    pool_size: int = Field(4, ge=1, le=256)  # warm containers kept ready
+    runs_per_container: int = Field(200, ge=1)  # recycle a container after this many visits
+    default_timeout_ms: int = 5_000  # wall clock per run / per test, enforced from outside
+    default_memory_mb: int = 256  # per run; the container's cgroup limit (swap off)
+    max_timeout_ms: int = 30_000  # requests above this are refused (LimitTooHigh)
+    max_memory_mb: int = 2_048
+    compile_timeout_ms: int = 15_000  # gcc/g++ per sample
+    max_source_bytes: int = 256 * 1024  # source code cap (SourceTooLarge)
+    max_stdin_bytes: int = 8 * 1024 * 1024  # stdin, and the files of one request together
+    max_tests: int = 512  # tests or stdin/stdout cases per sample
+    output_cap_bytes: int = 1024 * 1024  # per stream per run; more is cut and the run is OUTPUT_LIMIT
+    cpus: float = 1.0  # CPU quota per container
+    pids_limit: int = 64  # processes+threads per container, supervisor included
+    work_tmpfs_mb: int = 64  # /work, the program's only writable place besides /tmp
+    tmp_tmpfs_mb: int = 16  # /tmp
+    supervisor_overhead_mb: int = 48  # added to the cgroup limit for the in-container supervisor
+    host_grace_ms: int = 3_000  # the host kills the container when a visit overruns its deadline by this
+    start_timeout_s: float = 30.0  # creating + attaching one container

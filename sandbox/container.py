@@ -1,0 +1,158 @@
+"""One warm container and the `docker attach` stream to the supervisor inside it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import uuid
+from typing import Any
+
+import docker
+import docker.errors
+from docker.types import LogConfig, Ulimit
+
+from sandbox.config import SandboxConfig
+from sandbox.errors import SandboxError
+from sandbox.image import SANDBOX_GID, SANDBOX_UID
+
+__all__ = ["Container", "ContainerGone", "HostDeadline", "owner_label"]
+
+LABEL = "referee"
+OWNER_LABEL = "referee.owner"  # "<hostname>/<pid>": reaped when that process is gone
+POOL_LABEL = "referee.pool"  # one Sandbox instance; close() removes exactly these
+_HEADER_BYTES = 8  # docker's stream multiplexing: [stream, 0, 0, 0, size:4 big-endian]
+
+
+class ContainerGone(SandboxError):
+    """The container or its attach stream died (daemon restart, docker kill): use another one."""
+
+
+class HostDeadline(Exception):
+    """The supervisor did not answer in time: the container is killed from outside."""
+
+
+def owner_label() -> str:
+    return f"{socket.gethostname()}/{os.getpid()}"
+
+
+class Container:
+    def __init__(self, cid: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, memory_mb: int) -> None:
+        self.id = cid
+        self.memory_mb = memory_mb
+        self.runs = 0
+        self.reusable = True  # False once anything could have dirtied it; the pool then replaces it
+        self._reader = reader
+        self._writer = writer
+        self._buf = bytearray()
+        self.stderr_tail = b""  # supervisor crash output, for the error detail
+
+    @classmethod
+    async def create(cls, client: docker.DockerClient, config: SandboxConfig, pool_id: str) -> Container:
+        memory_mb = config.default_memory_mb
+        cid, raw = await asyncio.to_thread(_create_and_attach, client, config, pool_id, memory_mb)
+        try:
+            reader, writer = await asyncio.open_connection(sock=raw)
+        except OSError as exc:
+            raise ContainerGone(f"cannot attach to container {cid[:12]}: {exc}") from exc
+        return cls(cid, reader, writer, memory_mb)
+
+    async def call(self, request: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        """Send one request, await its reply; HostDeadline after timeout_s, ContainerGone if it died."""
+        try:
+            self._writer.write(json.dumps(request).encode() + b"\n")
+            reply = await asyncio.wait_for(self._read_line(), timeout_s)
+        except TimeoutError:
+            self.reusable = False
+            raise HostDeadline(f"no answer from container {self.id[:12]} within {timeout_s:.1f} s") from None
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            self.reusable = False
+            tail = self.stderr_tail.decode(errors="replace")[-300:]
+            raise ContainerGone(f"container {self.id[:12]} went away ({type(exc).__name__}) {tail}".strip()) from exc
+        result = json.loads(reply)
+        if "error" in result:
+            self.reusable = False
+            raise SandboxError(f"supervisor refused the request: {result['error']}")
+        return result
+
+    async def _read_line(self) -> bytes:
+        while b"\n" not in self._buf:
+            header = await self._reader.readexactly(_HEADER_BYTES)
+            payload = await self._reader.readexactly(int.from_bytes(header[4:], "big"))
+            if header[0] == 1:
+                self._buf += payload
+            else:
+                self.stderr_tail = (self.stderr_tail + payload)[-2000:]
+        line, _, rest = bytes(self._buf).partition(b"\n")
+        self._buf = bytearray(rest)
+        return line
+
+    async def set_memory(self, client: docker.DockerClient, memory_mb: int, overhead_mb: int) -> None:
+        limit = f"{memory_mb + overhead_mb}m"
+        await asyncio.to_thread(client.api.update_container, self.id, mem_limit=limit, memswap_limit=limit)
+        self.memory_mb = memory_mb
+
+    async def destroy(self, client: docker.DockerClient) -> None:
+        self.reusable = False
+        self._writer.close()  # stdin closes: the supervisor exits even if the calls below fail
+        await asyncio.to_thread(remove_container, client, self.id)
+
+
+def remove_container(client: docker.DockerClient, cid: str) -> None:
+    try:
+        client.api.remove_container(cid, force=True)
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError as exc:
+        if exc.status_code != 409:  # 409: removal already in progress (auto_remove)
+            raise
+
+
+def _create_and_attach(client: docker.DockerClient, config: SandboxConfig, pool_id: str, memory_mb: int):
+    api = client.api
+    limit = f"{memory_mb + config.supervisor_overhead_mb}m"
+    owner = f"uid={SANDBOX_UID},gid={SANDBOX_GID}"
+    host_config = api.create_host_config(
+        network_mode="none",
+        cap_drop=["ALL"],
+        security_opt=["no-new-privileges"],
+        read_only=True,
+        tmpfs={
+            "/work": f"rw,nosuid,nodev,exec,size={config.work_tmpfs_mb}m,mode=0700,{owner}",
+            "/tmp": f"rw,nosuid,nodev,noexec,size={config.tmp_tmpfs_mb}m,mode=1777",
+        },
+        shm_size="4m",
+        mem_limit=limit,
+        memswap_limit=limit,  # = mem_limit: no swap
+        pids_limit=config.pids_limit,
+        nano_cpus=int(config.cpus * 1e9),
+        ulimits=[Ulimit(name="nofile", soft=256, hard=256), Ulimit(name="core", soft=0, hard=0)],
+        log_config=LogConfig(type="none"),  # replies go over attach; logging them would fill the disk
+        auto_remove=True,
+        runtime=config.runtime,
+    )
+    labels = {LABEL: "1", OWNER_LABEL: owner_label(), POOL_LABEL: pool_id}
+    container_config = api.create_container_config(
+        config.image,
+        None,
+        hostname="sandbox",
+        stdin_open=True,
+        tty=False,
+        labels=labels,
+        network_disabled=True,
+        host_config=host_config,
+    )
+    container_config["StdinOnce"] = True  # our attach closing (we exited or crashed) ends the supervisor
+    created = api.create_container_from_config(container_config, f"referee-{pool_id[:8]}-{uuid.uuid4().hex[:8]}")
+    cid = created["Id"]
+    try:
+        sock = api.attach_socket(cid, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+        # The SDK hands back a blocking SocketIO; asyncio wants the socket itself, our own copy.
+        raw = (sock._sock if hasattr(sock, "_sock") else sock).dup()
+        sock.close()
+        api.start(cid)
+    except BaseException:
+        remove_container(client, cid)
+        raise
+    return cid, raw

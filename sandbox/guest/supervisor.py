@@ -1,0 +1,287 @@
+"""PID 1 of a sandbox container: runs one program at a time as a fresh process, reports how it ended.
+
+Protocol: one JSON request per line on stdin, one JSON reply per line on stdout (the host
+talks to it over `docker attach`, so it works under runc and gVisor alike, with no network).
+
+Why PID 1 and not `docker exec`: exec costs tens of milliseconds; a fork here costs one.
+Why PID 1 is safe from the program although both run as the same uid: the kernel never
+delivers a signal to a namespace's init unless init installed a handler for it (so
+`kill -9 1` and `kill -9 -1` do nothing to us), and we are non-dumpable, so the program
+cannot ptrace us or open /proc/1/fd or /proc/1/mem. After every run `kill(-1, SIGKILL)`
+removes every process the run left behind: it reaches all processes but init.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import selectors
+import shutil
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pyjudge
+from hardening import make_oom_victim, set_dumpable
+
+WORK = "/work"
+RUN_DIR = "/work/run"
+SCRATCH_DIRS = ("/tmp", "/dev/shm")
+OOM_CONTROL = "/sys/fs/cgroup/memory/memory.oom_control"
+PROGRAM_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "HOME": RUN_DIR,
+    "LANG": "C.UTF-8",
+    "TMPDIR": "/tmp",
+    "PYTHONDONTWRITEBYTECODE": "1",
+}
+MAX_FD = 256
+
+_wake_r, _wake_w = os.pipe()
+
+
+def harden_self() -> None:
+    set_dumpable(False)
+    # Python's default SIGINT handler would make us receive SIGINT; default = ignored as init.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.set_blocking(_wake_w, False)
+    os.set_blocking(_wake_r, False)
+    signal.set_wakeup_fd(_wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # the wakeup fd turns child exits into select events
+
+
+def oom_kills() -> int:
+    try:
+        with open(OOM_CONTROL) as f:
+            for line in f:
+                if line.startswith("oom_kill "):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
+def other_pids() -> list[int]:
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and p != "1"]
+
+
+def kill_all_and_reap() -> None:
+    """SIGKILL every process but us (kill -1 skips init and is atomic against fork), then reap."""
+    while True:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            while os.waitpid(-1, 0):
+                pass
+        except ChildProcessError:
+            pass
+        if not other_pids():
+            return
+
+
+def child_setup(stdin_fd: int, stdout_fd: int, stderr_fd: int, cwd: str, cpu_s: int, fsize_bytes: int) -> None:
+    """In the forked child before it becomes the program: own session, fds, limits, OOM victim first."""
+    os.setsid()
+    os.dup2(stdin_fd, 0)
+    os.dup2(stdout_fd, 1)
+    os.dup2(stderr_fd, 2)
+    os.closerange(3, MAX_FD)
+    for sig in (signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize_bytes, fsize_bytes))
+    make_oom_victim()
+    os.chdir(cwd)
+
+
+def run(req: dict, target) -> dict:
+    """Run `target` (argv list, or a callable run in a forked child) under the request's limits."""
+    timeout_s = req["timeout_ms"] / 1000
+    cap = req["output_cap_bytes"]
+    stdin = req.get("stdin", "").encode()
+    oom_before = oom_kills()
+    r_in, w_in = os.pipe()
+    r_out, w_out = os.pipe()
+    r_err, w_err = os.pipe()
+    t0 = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            child_setup(r_in, w_out, w_err, RUN_DIR, int(timeout_s) + 1, req["file_cap_bytes"])
+            if callable(target):
+                set_dumpable(False)  # the judge keeps its memory and fds from the candidate
+                target()
+                os._exit(0)
+            os.execve(target[0], target, PROGRAM_ENV)
+        except BaseException as exc:
+            os.write(2, f"sandbox: cannot start {target if not callable(target) else 'judge'}: {exc!r}\n".encode())
+        os._exit(127)
+    for fd in (r_in, w_out, w_err):
+        os.close(fd)
+    out = {r_out: bytearray(), r_err: bytearray()}
+    sel = selectors.DefaultSelector()
+    sel.register(_wake_r, selectors.EVENT_READ)
+    for fd in out:
+        os.set_blocking(fd, False)
+        sel.register(fd, selectors.EVENT_READ)
+    if stdin:
+        os.set_blocking(w_in, False)
+        sel.register(w_in, selectors.EVENT_WRITE)
+    else:
+        os.close(w_in)
+    written = 0
+    status: int | None = None
+    end_ms = None
+    timed_out = output_limited = False
+    deadline = t0 + timeout_s
+    drain_until = float("inf")
+    while True:
+        now = time.monotonic()
+        if status is not None and (len(sel.get_map()) == 1 or now >= drain_until):
+            break
+        if now >= deadline:
+            timed_out = status is None
+            break
+        for key, _ in sel.select(min(deadline, drain_until) - now):
+            fd = key.fd
+            if fd == _wake_r:
+                try:
+                    os.read(_wake_r, 512)
+                except BlockingIOError:
+                    pass
+                try:
+                    while True:
+                        p, st = os.waitpid(-1, os.WNOHANG)
+                        if p == 0:
+                            break
+                        if p == pid:
+                            status, end_ms = st, (time.monotonic() - t0) * 1000
+                            # grandchildren may hold the pipes open: wait for them only briefly
+                            drain_until = time.monotonic() + 0.05
+                except ChildProcessError:
+                    pass
+            elif fd == w_in:
+                try:
+                    written += os.write(w_in, stdin[written : written + 65536])
+                except BlockingIOError:
+                    pass
+                except BrokenPipeError:  # the program stopped reading: fine, drop the rest
+                    written = len(stdin)
+                if written >= len(stdin):
+                    sel.unregister(w_in)
+                    os.close(w_in)
+            else:
+                data = os.read(fd, 65536)
+                if not data:
+                    sel.unregister(fd)
+                    continue
+                out[fd] += data
+                if len(out[fd]) > cap:
+                    del out[fd][cap:]
+                    output_limited = True
+        if output_limited:
+            break
+    leftovers = bool(other_pids()) if status is not None else False
+    kill_all_and_reap()  # also reaps `pid` when we stopped it
+    if status is None:
+        try:
+            _, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            status = 9  # reaped by kill_all_and_reap: it died of our SIGKILL
+    for key in list(sel.get_map().values()):
+        if key.fd != _wake_r:
+            os.close(key.fd)
+    sel.close()
+    wall_ms = end_ms if end_ms is not None else (time.monotonic() - t0) * 1000
+    return {
+        "exit_code": os.waitstatus_to_exitcode(status) if status else 0,
+        "timed_out": timed_out,
+        "output_limited": output_limited,
+        "oom_killed": oom_before >= 0 and oom_kills() > oom_before,
+        "leftovers": leftovers,
+        "stdout": out[r_out].decode(errors="replace"),
+        "stderr": out[r_err].decode(errors="replace"),
+        "wall_ms": round(wall_ms, 3),
+    }
+
+
+def write_files(files: dict[str, str]) -> None:
+    for name, content in files.items():
+        if "/" in name or name in ("", ".", ".."):
+            raise ValueError(f"bad file name {name!r}")
+        with open(os.path.join(RUN_DIR, name), "w") as f:
+            f.write(content)
+
+
+def _force_remove(path: str) -> None:
+    def unlock(func, p, _exc):  # the program may have chmod'ed 000 its own dirs
+        os.chmod(os.path.dirname(p), 0o700)
+        os.chmod(p, 0o700)
+        func(p)
+
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, onerror=unlock)
+    else:
+        os.unlink(path)
+
+
+def reset() -> dict:
+    """Wipe the run dir; report anything written elsewhere so the host recycles this container."""
+    reasons = []
+    for d in (WORK, *SCRATCH_DIRS):
+        for name in os.listdir(d):
+            if d == WORK and name == "run":
+                continue
+            reasons.append(f"{d}/{name} written")
+            try:
+                _force_remove(os.path.join(d, name))
+            except OSError as exc:
+                reasons.append(f"cannot remove {d}/{name}: {exc}")
+    if os.path.exists(RUN_DIR):
+        try:
+            _force_remove(RUN_DIR)
+        except OSError as exc:
+            reasons.append(f"cannot wipe {RUN_DIR}: {exc}")
+    os.mkdir(RUN_DIR, 0o700)
+    return {"clean": not reasons, "reasons": reasons}
+
+
+def handle(req: dict) -> dict:
+    op = req["op"]
+    if op == "exec":
+        write_files(req.get("files", {}))
+        result = run(req, req["argv"])
+    elif op == "pyjudge":
+        result = run(req, lambda: pyjudge.main(req))
+        result["tests"] = [json.loads(line) for line in result.pop("stdout").splitlines() if line.startswith("{")]
+    if op in ("exec", "pyjudge"):
+        if req.get("reset"):  # end of the visit: saves a round trip
+            result["reset"] = reset()
+        return result
+    if op == "reset":
+        return {"reset": reset()}
+    if op == "ping":
+        return {"pong": True, "oom_kills": oom_kills()}
+    raise ValueError(f"unknown op {op!r}")
+
+
+def main() -> None:
+    harden_self()
+    reset()
+    for line in sys.stdin.buffer:
+        try:
+            reply = handle(json.loads(line))
+        except Exception as exc:  # a bad request must not take the container down
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Build the sandbox image offline: a debootstrap rootfs, our guest files, `docker import`.
+
+No registry is involved: the rootfs comes from a Debian mirror (or an existing directory),
+and `docker import` turns it into an image in one layer. `sandbox/Dockerfile` builds the
+same thing for users who do have a registry.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+import docker
+import docker.errors
+
+from sandbox.config import SandboxConfig
+from sandbox.docker_client import client_for
+from sandbox.errors import SandboxError
+from sandbox.image_version import GUEST_DIR, GUEST_FILES, IMAGE_VERSION
+
+__all__ = ["SANDBOX_GID", "SANDBOX_UID", "build", "image_exists"]
+
+log = logging.getLogger(__name__)
+
+SANDBOX_UID = SANDBOX_GID = 10001
+PACKAGES = "python3,gcc,g++"
+DEBIAN_SUITE = "bookworm"
+DEBIAN_MIRROR = "http://deb.debian.org/debian"
+# Not needed at run time, and less for a program to poke at.
+_SKIP_PREFIXES = ("./dev/", "./proc/", "./sys/", "./var/cache/apt/", "./var/lib/apt/lists/", "./usr/share/doc/",
+                  "./usr/share/man/", "./usr/share/info/", "./usr/share/locale/", "./run/", "./tmp/")
+_CHANGES = [
+    f"USER {SANDBOX_UID}:{SANDBOX_GID}",
+    "WORKDIR /work",
+    "ENV LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin",
+    'CMD ["/usr/bin/python3", "-I", "/opt/referee/supervisor.py"]',
+    f"LABEL referee.image.version={IMAGE_VERSION}",
+]
+
+
+def image_exists(config: SandboxConfig) -> bool:
+    try:
+        client_for(config).images.get(config.image)
+        return True
+    except docker.errors.ImageNotFound:
+        return False
+
+
+def build(config: SandboxConfig, *, force: bool = False) -> str:
+    """Build `config.image` if it is missing (or always, with force); return its tag."""
+    client = client_for(config)
+    if not force and image_exists(config):
+        return config.image
+    rootfs = Path(config.rootfs_dir)
+    if not (rootfs / "usr/bin/python3").exists():
+        _debootstrap(rootfs)
+    repository, _, tag = config.image.rpartition(":")
+    with tempfile.TemporaryDirectory(prefix="referee-image-") as tmp:
+        tar_path = Path(tmp) / "rootfs.tar"
+        _write_tar(rootfs, tar_path)
+        log.info("importing %s (%d MB)", config.image, tar_path.stat().st_size >> 20)
+        client.api.import_image_from_file(str(tar_path), repository=repository, tag=tag, changes=_CHANGES)
+    if not image_exists(config):
+        raise SandboxError(f"docker import did not produce {config.image}; see the daemon log")
+    return config.image
+
+
+def _debootstrap(rootfs: Path) -> None:
+    if shutil.which("debootstrap") is None:
+        raise SandboxError(f"no rootfs at {rootfs} and no debootstrap: `apt-get install debootstrap`, or "
+                           "build with sandbox/Dockerfile where a registry is available")
+    log.info("debootstrap %s into %s (about a minute)", DEBIAN_SUITE, rootfs)
+    cmd = ["debootstrap", "--variant=minbase", f"--include={PACKAGES}", DEBIAN_SUITE, str(rootfs), DEBIAN_MIRROR]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SandboxError(f"debootstrap failed ({done.returncode}): {done.stderr[-1000:]}")
+
+
+def _write_tar(rootfs: Path, out: Path) -> None:
+    def keep(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+        if info.name.startswith(_SKIP_PREFIXES) or info.name in ("./etc/passwd", "./etc/group"):
+            return None
+        return info
+
+    with tarfile.open(out, "w") as tar:
+        tar.add(rootfs, arcname=".", filter=keep)
+        passwd = (rootfs / "etc/passwd").read_text() + f"sandbox:x:{SANDBOX_UID}:{SANDBOX_GID}::/work/run:/usr/sbin/nologin\n"
+        group = (rootfs / "etc/group").read_text() + f"sandbox:x:{SANDBOX_GID}:\n"
+        _add_file(tar, "etc/passwd", passwd.encode(), 0o644)
+        _add_file(tar, "etc/group", group.encode(), 0o644)
+        for d in ("opt/referee", "work"):
+            if not (rootfs / d).exists():
+                _add_dir(tar, d, 0o755)
+        for name in GUEST_FILES:
+            _add_file(tar, f"opt/referee/{name}", (GUEST_DIR / name).read_bytes(), 0o644)
+
+
+def _add_file(tar: tarfile.TarFile, name: str, data: bytes, mode: int) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = len(data), mode
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _add_dir(tar: tarfile.TarFile, name: str, mode: int) -> None:
+    info = tarfile.TarInfo(name)
+    info.type, info.mode = tarfile.DIRTYPE, mode
+    tar.addfile(info)
+
+
+if __name__ == "__main__":  # python -m sandbox.image [--force]
+    import sys
+
+    logging.basicConfig(level=logging.INFO)
+    print(build(SandboxConfig(), force="--force" in sys.argv))
+    os._exit(0)

@@ -1,0 +1,25 @@
+"""The image tag's version: the package version plus a hash of what goes inside the image.
+
+Changing the supervisor or the judge changes the tag, so a stale image is never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+__all__ = ["GUEST_DIR", "GUEST_FILES", "IMAGE_VERSION"]
+
+GUEST_DIR = Path(__file__).parent / "guest"
+GUEST_FILES = ("supervisor.py", "hardening.py", "pyjudge.py", "candidate.py", "referee_wire.py")
+_BASE_VERSION = "0.1.0"
+
+
+def _guest_hash() -> str:
+    h = hashlib.sha256()
+    for name in GUEST_FILES:
+        h.update(name.encode() + b"\0" + (GUEST_DIR / name).read_bytes())
+    return h.hexdigest()[:10]
+
+
+IMAGE_VERSION = f"{_BASE_VERSION}-{_guest_hash()}"

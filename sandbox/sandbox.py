@@ -1,0 +1,218 @@
+"""`Sandbox`: run programs and judge them in warm, hardened containers.
+
+    async with Sandbox(SandboxConfig()) as sb:
+        result = await sb.execute(ExecuteSpec("python", "print(1)"))
+        verdicts = await sb.judge(JudgeSpec("python", source, test_code=tests, entry_point="f"))
+
+A visit leases one warm container, runs everything of one request in it (compile once,
+then every test), wipes the work dir, and hands the container back — or replaces it when
+anything could have dirtied it (timeout, OOM, leftover process, files outside the work dir).
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from typing import Any
+
+from sandbox.compare import first_difference, same_output
+from sandbox.config import SandboxConfig
+from sandbox.container import Container, ContainerGone, HostDeadline
+from sandbox.errors import SandboxError
+from sandbox.languages import Language, language
+from sandbox.limits import check_sizes, resolve_limits
+from sandbox.pool import Pool
+from sandbox.types import (
+    ExecuteResult,
+    ExecuteSpec,
+    JudgeResult,
+    JudgeSpec,
+    RunStatus,
+    StdioCase,
+    TestOutcome,
+    Verdict,
+)
+
+__all__ = ["Sandbox"]
+
+_JUDGE_START_MS = 3_000  # two interpreters and the imports, before the first test's clock starts
+
+
+class Sandbox:
+    def __init__(self, config: SandboxConfig | None = None) -> None:
+        self.config = config or SandboxConfig()
+        self._pool = Pool(self.config)
+
+    async def start(self) -> None:
+        await self._pool.start()
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    async def __aenter__(self) -> Sandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------ execute
+
+    async def execute(self, spec: ExecuteSpec) -> ExecuteResult:
+        """Run one program. Bad requests raise ValueError subclasses; everything else is a result."""
+        lang = language(spec.language)
+        timeout_ms, memory_mb = resolve_limits(self.config, spec.timeout_ms, spec.memory_mb)
+        check_sizes(self.config, spec.source, spec.stdin, spec.files)
+        files = {**spec.files, lang.filename: spec.source}
+
+        async def visit(c: Container) -> ExecuteResult:
+            compiled = await self._compile(c, lang, files)
+            if compiled is not None:
+                return compiled
+            reply = await self._exec(c, lang.run, timeout_ms, stdin=spec.stdin, files={} if lang.compile else files,
+                                     reset=True)
+            return _result(reply, timeout_ms)
+
+        try:
+            return await self._visit(memory_mb, visit)
+        except SandboxError as exc:
+            return ExecuteResult(RunStatus.SANDBOX_ERROR, detail=str(exc))
+
+    # -------------------------------------------------------------------- judge
+
+    async def judge(self, spec: JudgeSpec) -> JudgeResult:
+        """Run every test of one program in one visit. A test that fails or times out fails
+        alone; COMPILE_ERROR and SANDBOX_ERROR are whole-sample statuses."""
+        lang = language(spec.language)
+        timeout_ms, memory_mb = resolve_limits(self.config, spec.timeout_ms, spec.memory_mb)
+        check_sizes(self.config, spec.source, "".join(c.stdin for c in spec.cases))
+        if bool(spec.test_code) == bool(spec.cases):
+            raise ValueError("judge: give test_code or cases (not both)")
+        if len(spec.cases) > self.config.max_tests:
+            raise ValueError(f"cases: {len(spec.cases)} is over the maximum {self.config.max_tests}")
+        if spec.test_code:
+            if lang.name != "python":
+                raise ValueError(f"test_code: assert-style tests are Python only; use cases for {lang.name}")
+            try:
+                ast.parse(spec.test_code)
+            except SyntaxError as exc:
+                raise ValueError(f"test_code: not valid Python: {exc}") from None
+        t0 = time.monotonic()
+        try:
+            if spec.test_code:
+                result = await self._visit(memory_mb, lambda c: self._judge_asserts(c, spec, timeout_ms))
+            else:
+                result = await self._visit(memory_mb, lambda c: self._judge_cases(c, lang, spec, timeout_ms))
+        except SandboxError as exc:
+            return JudgeResult(RunStatus.SANDBOX_ERROR, detail=str(exc))
+        return JudgeResult(result.status, result.tests, result.detail, (time.monotonic() - t0) * 1000)
+
+    async def _judge_asserts(self, c: Container, spec: JudgeSpec, timeout_ms: int) -> JudgeResult:
+        budget_ms = timeout_ms * max(1, spec.test_code.count("assert")) + _JUDGE_START_MS
+        req = {"op": "pyjudge", "source": spec.source, "test_code": spec.test_code,
+               "entry_point": spec.entry_point, "test_timeout_ms": timeout_ms,
+               "stop_on_first_failure": spec.stop_on_first_failure}
+        reply = await self._call(c, req, budget_ms, reset=True)
+        lines = reply["tests"]
+        plan: list[str] = lines[0]["plan"] if lines and "plan" in lines[0] else []
+        done = [TestOutcome(x["name"], Verdict(x["verdict"]), x["detail"], x["ms"]) for x in lines[1:]]
+        if len(done) < len(plan):  # the runner was killed: the candidate took it down, or time ran out
+            why = (Verdict.TIMEOUT, "the whole judge ran out of time") if reply["timed_out"] else (
+                Verdict.MEMORY_LIMIT, "killed by the memory limit") if reply["oom_killed"] else (
+                Verdict.RUNTIME_ERROR, "the test runner was killed by the program")
+            done += [TestOutcome(name, why[0], why[1]) for name in plan[len(done):]]
+        if not plan:
+            return JudgeResult(RunStatus.SANDBOX_ERROR, detail=f"the test runner failed: {reply['stderr'][-300:]}")
+        return JudgeResult(RunStatus.OK, tuple(done))
+
+    async def _judge_cases(self, c: Container, lang: Language, spec: JudgeSpec, timeout_ms: int) -> JudgeResult:
+        files = {lang.filename: spec.source}
+        compiled = await self._compile(c, lang, files)
+        if compiled is not None:
+            tests = tuple(TestOutcome(f"case {i + 1}", Verdict.COMPILE_ERROR) for i in range(len(spec.cases)))
+            return JudgeResult(compiled.status, tests, compiled.detail)
+        outcomes: list[TestOutcome] = []
+        reset_sent = False
+        for i, case in enumerate(spec.cases):
+            if outcomes and not outcomes[-1].passed and spec.stop_on_first_failure:
+                outcomes.append(TestOutcome(f"case {i + 1}", Verdict.SKIPPED, "after a failure"))
+                continue
+            reset_sent = i == len(spec.cases) - 1
+            reply = await self._exec(c, lang.run, timeout_ms, stdin=case.stdin,
+                                     files={} if lang.compile or i else files, reset=reset_sent)
+            outcomes.append(_case_outcome(f"case {i + 1}", case, _result(reply, timeout_ms)))
+        if not reset_sent:
+            await self._call(c, {"op": "reset"}, 5_000)
+        return JudgeResult(RunStatus.OK, tuple(outcomes))
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _visit(self, memory_mb: int, fn: Any) -> Any:
+        """Lease a container and run `fn(container)`; once more on a fresh one if a warm one was
+        found dead (the daemon restarted under it), so a restart costs no result."""
+        for attempt in (1, 2):
+            try:
+                async with self._pool.lease(memory_mb) as c:
+                    return await fn(c)
+            except ContainerGone:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _compile(self, c: Container, lang: Language, files: dict[str, str]) -> ExecuteResult | None:
+        """Compile in the visit's work dir; None on success, else the COMPILE_ERROR result."""
+        if not lang.compile:
+            return None
+        reply = await self._exec(c, lang.compile, self.config.compile_timeout_ms, files=files)
+        result = _result(reply, self.config.compile_timeout_ms)
+        if result.status is RunStatus.OK:
+            return None
+        message = (result.stderr or result.stdout).strip()
+        first = next((ln for ln in message.splitlines() if "error" in ln), message[:200])
+        return ExecuteResult(RunStatus.COMPILE_ERROR, result.exit_code, result.stdout, result.stderr,
+                             result.wall_ms, first[:300] if result.status is RunStatus.RUNTIME_ERROR else
+                             f"compiler {result.detail}: {first[:200]}")
+
+    async def _exec(self, c: Container, argv: tuple[str, ...], timeout_ms: int, *, stdin: str = "",
+                    files: dict[str, str] | None = None, reset: bool = False) -> dict[str, Any]:
+        req = {"op": "exec", "argv": list(argv), "stdin": stdin, "files": files or {}}
+        return await self._call(c, req, timeout_ms, reset=reset)
+
+    async def _call(self, c: Container, req: dict[str, Any], timeout_ms: int, *, reset: bool = False) -> dict[str, Any]:
+        req = {**req, "timeout_ms": timeout_ms, "output_cap_bytes": self.config.output_cap_bytes,
+               "file_cap_bytes": self.config.work_tmpfs_mb << 20, "reset": reset}
+        try:
+            reply = await c.call(req, (timeout_ms + self.config.host_grace_ms) / 1000)
+        except HostDeadline as exc:
+            # The supervisor itself did not come back: the program overran, killed from outside.
+            return {"exit_code": -9, "timed_out": True, "output_limited": False, "oom_killed": False,
+                    "leftovers": True, "stdout": "", "stderr": "", "wall_ms": float(timeout_ms),
+                    "tests": [], "host_deadline": str(exc)}
+        if reply.get("timed_out") or reply.get("oom_killed") or reply.get("leftovers") or reply.get("output_limited"):
+            c.reusable = False
+        if reset and not reply.get("reset", {}).get("clean", False):
+            c.reusable = False
+        return reply
+
+
+def _result(reply: dict[str, Any], timeout_ms: int) -> ExecuteResult:
+    code = reply["exit_code"]
+    if reply["timed_out"]:
+        status, detail = RunStatus.TIMEOUT, reply.get("host_deadline") or f"killed after {timeout_ms} ms"
+    elif reply["oom_killed"]:
+        status, detail = RunStatus.MEMORY_LIMIT, "killed by the memory limit"
+    elif reply["output_limited"]:
+        status, detail = RunStatus.OUTPUT_LIMIT, "output over the cap: cut and killed"
+    elif code != 0:
+        status, detail = RunStatus.RUNTIME_ERROR, f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+    else:
+        status, detail = RunStatus.OK, ""
+    return ExecuteResult(status, code, reply["stdout"], reply["stderr"], reply["wall_ms"], detail)
+
+
+def _case_outcome(name: str, case: StdioCase, r: ExecuteResult) -> TestOutcome:
+    if r.status is not RunStatus.OK:
+        return TestOutcome(name, Verdict(r.status.value), r.detail, r.wall_ms)
+    if same_output(case.expected_stdout, r.stdout):
+        return TestOutcome(name, Verdict.PASS, "", r.wall_ms)
+    return TestOutcome(name, Verdict.WRONG_ANSWER, first_difference(case.expected_stdout, r.stdout), r.wall_ms)

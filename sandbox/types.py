@@ -1,0 +1,127 @@
+"""What a caller hands the sandbox and what it gets back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = ["ExecuteResult", "ExecuteSpec", "JudgeResult", "JudgeSpec", "RunStatus", "StdioCase", "TestOutcome", "Verdict"]
+
+
+class RunStatus(StrEnum):
+    """How one program run ended. Only SANDBOX_ERROR means "could not run it"."""
+
+    OK = "OK"  # exited 0 within every limit
+    RUNTIME_ERROR = "RUNTIME_ERROR"  # non-zero exit or killed by a signal
+    TIMEOUT = "TIMEOUT"  # wall clock ran out; killed from outside
+    MEMORY_LIMIT = "MEMORY_LIMIT"  # killed by the cgroup OOM killer
+    OUTPUT_LIMIT = "OUTPUT_LIMIT"  # stdout or stderr exceeded the cap; killed, output cut
+    COMPILE_ERROR = "COMPILE_ERROR"  # the compiler refused the source
+    SANDBOX_ERROR = "SANDBOX_ERROR"  # infrastructure failure; says nothing about the program
+
+
+class Verdict(StrEnum):
+    """The outcome of one test. Only PASS gives credit."""
+
+    PASS = "PASS"
+    WRONG_ANSWER = "WRONG_ANSWER"  # assertion failed or output differs
+    RUNTIME_ERROR = "RUNTIME_ERROR"
+    TIMEOUT = "TIMEOUT"
+    MEMORY_LIMIT = "MEMORY_LIMIT"
+    OUTPUT_LIMIT = "OUTPUT_LIMIT"
+    COMPILE_ERROR = "COMPILE_ERROR"
+    SANDBOX_ERROR = "SANDBOX_ERROR"
+    SKIPPED = "SKIPPED"  # not run: stop_on_first_failure after an earlier failure
+
+    @property
+    def short(self) -> str:
+        return _SHORT[self]
+
+
+_SHORT = {
+    Verdict.PASS: "ok",
+    Verdict.WRONG_ANSWER: "WA",
+    Verdict.RUNTIME_ERROR: "RE",
+    Verdict.TIMEOUT: "TLE",
+    Verdict.MEMORY_LIMIT: "MLE",
+    Verdict.OUTPUT_LIMIT: "OLE",
+    Verdict.COMPILE_ERROR: "CE",
+    Verdict.SANDBOX_ERROR: "SE",
+    Verdict.SKIPPED: "skip",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ExecuteSpec:
+    """One program run. Limits of None take the config defaults."""
+
+    language: str
+    source: str
+    stdin: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # extra files in the work dir
+    timeout_ms: int | None = None
+    memory_mb: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExecuteResult:
+    status: RunStatus
+    exit_code: int = -1  # -N when killed by signal N
+    stdout: str = ""
+    stderr: str = ""
+    wall_ms: float = 0.0
+    detail: str = ""  # why, in a few words ("killed after 2000 ms", compiler message head)
+
+
+@dataclass(frozen=True, slots=True)
+class StdioCase:
+    stdin: str
+    expected_stdout: str
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeSpec:
+    """A program and its tests: assert-style `test_code` (+ `entry_point`), or stdin/stdout `cases`.
+
+    `timeout_ms` is per test. All tests run in one sandbox visit, compiled once.
+    """
+
+    language: str
+    source: str
+    test_code: str = ""
+    entry_point: str = ""
+    cases: tuple[StdioCase, ...] = ()
+    timeout_ms: int | None = None
+    memory_mb: int | None = None
+    stop_on_first_failure: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TestOutcome:
+    name: str  # "case 3", or the assert's first line
+    verdict: Verdict
+    detail: str = ""
+    wall_ms: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict is Verdict.PASS
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeResult:
+    """Per-test outcomes. `status` is SANDBOX_ERROR when the sample could not be judged at all
+    (then `tests` may be empty), COMPILE_ERROR when it did not compile, else OK."""
+
+    status: RunStatus
+    tests: tuple[TestOutcome, ...] = ()
+    detail: str = ""
+    wall_ms: float = 0.0
+
+    @property
+    def passed(self) -> int:
+        return sum(t.passed for t in self.tests)
+
+    @property
+    def total(self) -> int:
+        return len(self.tests)
