@@ -4,3 +4,6 @@
 from rewards import format  # noqa: F401
 from rewards import language  # noqa: F401
 from rewards import math  # noqa: F401
+from rewards import length  # noqa: F401
+from rewards import shaping  # noqa: F401
+from rewards import code  # noqa: F401

@@ -1,6 +1,6 @@
 """`language_consistency`: the share of the chain of thought written in the target language.
 
-DeepSeek-R1 (2025, §2.3.3) adds a language-consistency reward "calculated as the proportion
+DeepSeek-R1 (2025) adds a language-consistency reward "calculated as the proportion
 of target language words in the CoT" to stop reasoning that mixes languages. Here:
 
 - the CoT is the content of `<think>…</think>` (see `rewards.text.chain_of_thought`; the
@@ -78,13 +78,26 @@ class LanguageIdentifier:
             self._scores[key] = cached
         return cached
 
+    def _emissions(self, ws: Sequence[Word]) -> list[tuple[float, ...]]:
+        """Per-word log-scores. A CJK character alone cannot tell Chinese from Japanese (kanji
+        are Han characters), so every character of a CJK run gets the scores of its whole run."""
+        out: list[tuple[float, ...]] = []
+        i = 0
+        while i < len(ws):
+            j = i + 1
+            if ws[i].cjk:
+                while j < len(ws) and ws[j].cjk and ws[j].boundary == NONE:
+                    j += 1
+            out += [self._word_scores("".join(w.text for w in ws[i:j]))] * (j - i)
+            i = j
+        return out
+
     def label(self, ws: Sequence[Word]) -> list[Language]:
         """The most likely language of each word, given the words and their neighbours."""
         n_lang = len(self.languages)
         scores = [0.0] * n_lang
         back: list[list[int]] = []
-        for w in ws:
-            emit = self._word_scores(w.text)
+        for w, emit in zip(ws, self._emissions(ws), strict=True):
             best = max(scores)
             arg = scores.index(best)
             switched = best - _SWITCH_COST[w.boundary]
