@@ -1,0 +1,101 @@
+"""The `code` reward: run the completion's program against the sample's tests in the sandbox.
+
+The program is the last fenced code block of the completion (the last one tagged with the
+sample's language when there is one), else the whole completion. All tests run in one
+sandbox visit; the judge cannot be fooled by early exits, fake "OK" prints or objects that
+equal everything (see `sandbox.guest.pyjudge`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import Field
+
+from rewards.registry import Context, Params, group_reward
+from rewards.types import RewardResult, Sample, Status
+from sandbox import JudgeResult, JudgeSpec, RunStatus, StdioCase, UnsupportedLanguage
+from sandbox.languages import language as find_language
+
+__all__ = ["CodeParams", "code_reward", "extract_code"]
+
+_FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
+_OPEN_FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*)\Z", re.DOTALL | re.MULTILINE)
+
+
+class CodeParams(Params):
+    mode: Literal["fraction", "all_or_nothing"] = "fraction"  # passed/total, or 1 only if all pass
+    max_listed_tests: int = Field(32, ge=1)  # per-test verdicts shown in the detail
+
+
+def extract_code(completion: str, language: str) -> str:
+    """The last fenced block tagged `language` (or an alias), else the last fenced block, else an
+    unclosed block at the end (a truncated completion), else the whole text."""
+    blocks = [(tag, body) for tag, body in _FENCE.findall(completion)]
+    if not blocks:
+        tail = _OPEN_FENCE.search(completion)
+        return tail.group(2) if tail else completion
+    wanted = _canonical(language)
+    tagged = [body for tag, body in blocks if tag and _canonical(tag) == wanted]
+    return (tagged or [blocks[-1][1]])[-1]
+
+
+def _canonical(name: str) -> str:
+    try:
+        return find_language(name).name
+    except UnsupportedLanguage:
+        return name.lower()
+
+
+@group_reward("code", params=CodeParams, group=False)
+async def code_reward(samples: Sequence[Sample], params: CodeParams, ctx: Context) -> list[RewardResult]:
+    """Fraction of the sample's tests the program passes (mode=fraction), or 1.0 only when all pass
+    (mode=all_or_nothing); 0.0 on compile errors. Tests are assert-style Python (HumanEval/MBPP,
+    each top-level assert or each assert of `check(candidate)` is one test) or stdin/stdout cases
+    (the whole output must match up to trailing whitespace). A test that times out fails alone.
+    The open-r1/DeepSeek-R1 code reward, hardened against reward hacking."""
+    if ctx.sandbox is None:
+        return [RewardResult.fail(Status.SANDBOX_ERROR, "no sandbox configured on this server")] * len(samples)
+    return list(await asyncio.gather(*(_score(s, params, ctx) for s in samples)))
+
+
+async def _score(sample: Sample, params: CodeParams, ctx: Context) -> RewardResult:
+    ref = sample.code
+    if ref is None:
+        return RewardResult.fail(Status.INVALID_INPUT, "sample has no code reference (tests)")
+    spec = JudgeSpec(
+        language=ref.language,
+        source=extract_code(sample.completion, ref.language),
+        test_code=ref.test_code,
+        entry_point=ref.entry_point,
+        cases=tuple(StdioCase(c.stdin, c.expected_stdout) for c in ref.cases),
+        timeout_ms=ref.timeout_ms,
+        memory_mb=ref.memory_mb,
+        stop_on_first_failure=ref.stop_on_first_failure,
+    )
+    if not spec.source.strip():
+        return RewardResult(0.0, Status.OK, "no code in the completion")
+    try:
+        result = await ctx.sandbox.judge(spec)
+    except ValueError as exc:  # unsupported language, oversized source, limits over the maxima
+        return RewardResult.fail(Status.INVALID_INPUT, str(exc))
+    return _reward(result, params)
+
+
+def _reward(result: JudgeResult, params: CodeParams) -> RewardResult:
+    if result.status is RunStatus.SANDBOX_ERROR:
+        return RewardResult.fail(Status.SANDBOX_ERROR, result.detail)
+    if result.status is RunStatus.COMPILE_ERROR:
+        return RewardResult(0.0, Status.OK, f"compile error: {result.detail}"[:300])
+    if result.total == 0:
+        return RewardResult.fail(Status.INVALID_INPUT, "no tests to run")
+    passed, total = result.passed, result.total
+    value = passed / total if params.mode == "fraction" else float(passed == total)
+    shown = " ".join(t.verdict.short for t in result.tests[: params.max_listed_tests])
+    more = " …" if total > params.max_listed_tests else ""
+    first_bad = next((t for t in result.tests if not t.passed), None)
+    why = f"; {first_bad.name[:60]}: {first_bad.detail[:120]}" if first_bad and first_bad.detail else ""
+    return RewardResult(value, Status.OK, f"{passed}/{total} passed: {shown}{more}{why}")
