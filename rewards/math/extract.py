@@ -141,7 +141,9 @@ def extract_answer(completion: str, config: MathConfig) -> Extraction:
         if found is not None:
             return found
     if not text.strip():
+        if not completion.strip():
+            return Extraction(None, "empty completion")
         return Extraction(
-            None, "empty completion" if not completion.strip() else "nothing after the reasoning"
+            None, f"nothing after </{config.think_tag}>: answers inside <{config.think_tag}> never count"
         )
     return Extraction(None, "no final answer (no answer block, no \\boxed{})")

@@ -16,6 +16,7 @@ Order of checks, cheapest first:
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -28,6 +29,17 @@ from rewards.math.config import MathConfig
 from rewards.math.normalize import choice_letter, normalize, plain_number
 
 __all__ = ["Answer", "Judgement", "grade", "prepare"]
+
+
+class _NoTimeoutWarning(logging.Filter):
+    """math-verify warns that its signal timeouts are off; here that is the design (workers are killed)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Timeout is disabled" not in record.getMessage()
+
+
+for _name in ("math_verify.parser", "math_verify.grader"):
+    logging.getLogger(_name).addFilter(_NoTimeoutWarning())
 
 _OK, _INVALID = "OK", "INVALID_INPUT"
 _SHOW = 48  # characters of each answer shown in a detail
@@ -218,12 +230,17 @@ def _numeric_guard(g: Any, p: Any, config: MathConfig) -> str | None:
         diff = g - p
         if diff.is_Rational and not floats:
             return None if diff == 0 else "exact values differ"
-        d = abs(complex(diff.evalf(50)))
-        scale = max(abs(complex(g.evalf(50))), abs(complex(p.evalf(50))))
+        # stay in sympy's arbitrary-exponent floats: 1/2004! underflows a Python float to 0
+        d = sympy.Abs(diff).evalf(50)
+        scale = sympy.Max(sympy.Abs(g), sympy.Abs(p)).evalf(50)
+        tol = config.float_rel_tol if floats else config.exact_rel_tol
+        if not (d.is_number and scale.is_number):
+            return None
+        if bool(d > sympy.Float(tol) * scale):
+            return f"values differ (by {sympy.N(d, 3)})"
     except (TypeError, ValueError, ArithmeticError, AttributeError):
         return None  # not a plain number after all (an unevaluated object): trust math-verify
-    tol = config.float_rel_tol if floats else config.exact_rel_tol
-    return f"values differ by {d:.3g}" if d > tol * scale else None
+    return None
 
 
 def _guard(gold: Answer, pred: Answer, g: Any, p: Any, config: MathConfig) -> str | None:

@@ -33,6 +33,22 @@ def plus_minus_sign(s: str) -> str:
     return re.sub(r"\+\s*-", "-", s)
 
 
+def integral_decimals(s: str) -> str:
+    """`14.0` → `14`: the same number, and sympy's float `1.0*i - i` is not simplified to zero."""
+    return re.sub(r"(?<![\d.])(\d+)\.0+(?![\d.])", r"\1", s)
+
+
+_PLAIN_COMPLEX = re.compile(r"\s*[-+]?\s*\d+(?:\.\d+)?\s*[-+]\s*(\d+(?:\.\d+)?)?\s*\*?\s*[ij]\s*")
+
+
+def plain_complex(s: str) -> str:
+    """`14 -1i` → `$14 -i$`: in plain text math-verify reads only the last number of a complex."""
+    if not _PLAIN_COMPLEX.fullmatch(s):
+        return s
+    s = re.sub(r"(?<![\d.])1\s*\*?\s*([ij])", r"\1", s.strip())
+    return f"${s.replace('j', 'i').replace('*', '')}$"
+
+
 def choice_letter(s: str) -> str:
     """`(C)`, `\\text{(C)}`, `\\textbf{C)}` → `C`: a multiple-choice answer is its letter."""
     m = re.fullmatch(r"\s*(?:\\text(?:bf)?\s*\{)?\s*\(?\s*([A-E])\s*\)?\s*\}?\s*", s)
@@ -61,6 +77,8 @@ STEPS: tuple[Callable[[str], str], ...] = (
     roman_constants,
     sqrt_parentheses,
     plus_minus_sign,
+    integral_decimals,
+    plain_complex,
     choice_letter,
     plain_text_math,
 )

@@ -1,0 +1,119 @@
+"""The worker pool: hard deadlines from outside, recovery, concurrency. Real processes, real math-verify."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from rewards.math import MathConfig, MathVerifier, PoolClosed
+from rewards.types import Status
+
+TIMEOUT_MS = 1000
+SLACK_S = 2.0  # a shared 2-core machine: killing and forking take a moment under load
+
+# each runs past any deadline in sympy (math-verify's signal timeout is off in threads)
+HANGERS = ["$10^{10^{10^{10}}}$", "$(10^{10})!$", "$2^{2^{40}}$"]
+# refused or answered before the deadline without running sympy for long
+BOMBS = [
+    "5^{5^{5^{5^5}}}",
+    "x^{" * 40 + "x" + "}" * 40,
+    "$" + "\\underbrace{" * 25 + "1+1" + "}_{1}" * 25 + "$",
+    "1+" * 50_000 + "1",
+    "{" * 5000 + "1" + "}" * 5000,
+    "\x00\xff" * 1000,
+]
+
+
+@pytest.fixture(scope="module")
+def verifier() -> Iterator[MathVerifier]:
+    v = MathVerifier(MathConfig(workers=2, timeout_ms=TIMEOUT_MS))
+    v.pool.start()
+    yield v
+    v.close_sync()
+
+
+async def test_verify(verifier: MathVerifier) -> None:
+    assert (await verifier.verify("\\frac{1}{2}", "0.5")).equal
+    no = await verifier.verify("\\frac{1}{2}", "0.6")
+    assert (no.equal, no.status) == (False, Status.OK)
+    assert "0.6" in no.detail
+
+
+@pytest.mark.parametrize("bomb", HANGERS)
+async def test_hanging_answer_is_killed_at_the_deadline(verifier: MathVerifier, bomb: str) -> None:
+    kills = verifier.pool.kills
+    started = time.monotonic()
+    verdict = await verifier.verify("1", bomb)
+    assert time.monotonic() - started < TIMEOUT_MS / 1000 + SLACK_S
+    assert (verdict.equal, verdict.status) == (False, Status.TIMEOUT)
+    assert verifier.pool.kills == kills + 1
+    assert (await verifier.verify("2", "2.0")).equal  # the replacement worker serves
+
+
+@pytest.mark.parametrize("bomb", BOMBS, ids=["tower5", "xtower", "underbrace", "100kB", "braces", "binary"])
+async def test_pathological_answers_return_within_the_deadline(verifier: MathVerifier, bomb: str) -> None:
+    started = time.monotonic()
+    as_pred, as_gold = await asyncio.gather(verifier.verify("1", bomb), verifier.verify(bomb, "1"))
+    assert time.monotonic() - started < TIMEOUT_MS / 1000 + SLACK_S
+    assert not as_pred.equal and not as_gold.equal
+    assert as_pred.detail and as_gold.detail
+
+
+async def test_normal_requests_are_answered_while_a_worker_hangs(verifier: MathVerifier) -> None:
+    hang = asyncio.ensure_future(verifier.verify("1", HANGERS[0]))
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    ok = await verifier.verify("\\frac{2}{4}", "\\frac{1}{2}")
+    assert ok.equal and time.monotonic() - started < TIMEOUT_MS / 1000
+    assert (await hang).status == Status.TIMEOUT
+
+
+async def test_a_group_with_one_hanging_completion_scores_the_others(verifier: MathVerifier) -> None:
+    completions = ["\\boxed{4}", f"\\boxed{{{HANGERS[1][1:-1]}}}", "\\boxed{5}", "<answer>4</answer>"]
+    results = await verifier.score_group("4", completions)
+    assert [r.value for r in results] == [1.0, 0.0, 0.0, 1.0]
+    assert [r.status for r in results] == [Status.OK, Status.TIMEOUT, Status.OK, Status.OK]
+
+
+async def test_score_group_keeps_order_and_gives_reasons(verifier: MathVerifier) -> None:
+    completions = [
+        "<think>\\boxed{1/2}</think> so \\boxed{0.5}",
+        "\\boxed{1/2} or \\boxed{1/3}",
+        "<think>\\boxed{1/2}",
+        "",
+        "The final answer is 1/2.",
+        "x" * 2_000_000,
+    ]
+    results = await verifier.score_group("\\frac{1}{2}", completions)
+    assert [r.value for r in results] == [1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
+    assert results[5].status == Status.INVALID_INPUT
+    assert all(r.detail for r in results)
+
+
+def test_calls_from_many_threads_and_event_loops(verifier: MathVerifier) -> None:
+    results: list[bool] = []
+
+    def client(i: int) -> None:
+        v = asyncio.run(verifier.verify(f"\\frac{{{i}}}{{{2 * i}}}", "0.5"))
+        results.append(v.equal)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(1, 9)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert results == [True] * 8
+
+
+async def test_closed_verifier_says_what_to_do() -> None:
+    v = MathVerifier(MathConfig(workers=1))
+    with pytest.raises(PoolClosed, match="start"):
+        await v.verify("1", "1")
+    async with v:
+        assert (await v.verify("1", "1.0")).equal
+    with pytest.raises(PoolClosed):
+        await v.verify("1", "1")
