@@ -43,6 +43,7 @@ class Container:
         self.memory_mb = memory_mb
         self.runs = 0
         self.reusable = True  # False once anything could have dirtied it; the pool then replaces it
+        self.needs_reset = False  # a call of this visit left files in the work dir
         self._reader = reader
         self._writer = writer
         self._buf = bytearray()

@@ -132,17 +132,13 @@ class Sandbox:
             tests = tuple(TestOutcome(f"case {i + 1}", Verdict.COMPILE_ERROR) for i in range(len(spec.cases)))
             return JudgeResult(compiled.status, tests, compiled.detail)
         outcomes: list[TestOutcome] = []
-        reset_sent = False
         for i, case in enumerate(spec.cases):
             if outcomes and not outcomes[-1].passed and spec.stop_on_first_failure:
                 outcomes.append(TestOutcome(f"case {i + 1}", Verdict.SKIPPED, "after a failure"))
                 continue
-            reset_sent = i == len(spec.cases) - 1
             reply = await self._exec(c, lang.run, timeout_ms, stdin=case.stdin,
-                                     files={} if lang.compile or i else files, reset=reset_sent)
+                                     files={} if lang.compile or i else files, reset=i == len(spec.cases) - 1)
             outcomes.append(_case_outcome(f"case {i + 1}", case, _result(reply, timeout_ms)))
-        if not reset_sent:
-            await self._call(c, {"op": "reset"}, 5_000)
         return JudgeResult(RunStatus.OK, tuple(outcomes))
 
     # ------------------------------------------------------------------ plumbing
@@ -153,7 +149,10 @@ class Sandbox:
         for attempt in (1, 2):
             try:
                 async with self._pool.lease(memory_mb) as c:
-                    return await fn(c)
+                    result = await fn(c)
+                    if c.needs_reset and c.reusable:  # the visit ended early (compile error, skipped cases)
+                        await self._call(c, {"op": "reset"}, 5_000, reset=True)
+                    return result
             except ContainerGone:
                 if attempt == 2:
                     raise
@@ -190,6 +189,7 @@ class Sandbox:
                     "tests": [], "host_deadline": str(exc)}
         if reply.get("timed_out") or reply.get("oom_killed") or reply.get("leftovers") or reply.get("output_limited"):
             c.reusable = False
+        c.needs_reset = not reset
         if reset and not reply.get("reset", {}).get("clean", False):
             c.reusable = False
         return reply

@@ -18,6 +18,7 @@ it fail with its error.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import socket
@@ -142,10 +143,8 @@ class Candidate:
         raise CandidateFailed("RUNTIME_ERROR", "malformed reply from the candidate")
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(self.proc.pid, 9)
-        except OSError:
-            pass
         self.proc.wait()
         self.sock.close()
 

@@ -13,6 +13,7 @@ removes every process the run left behind: it reaches all processes but init.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -70,10 +71,8 @@ def other_pids() -> list[int]:
 def kill_all_and_reap() -> None:
     """SIGKILL every process but us (kill -1 skips init and is atomic against fork), then reap."""
     while True:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         try:
             while os.waitpid(-1, 0):
                 pass
@@ -151,10 +150,8 @@ def run(req: dict, target) -> dict:
         for key, _ in sel.select(min(deadline, drain_until) - now):
             fd = key.fd
             if fd == _wake_r:
-                try:
+                with contextlib.suppress(BlockingIOError):
                     os.read(_wake_r, 512)
-                except BlockingIOError:
-                    pass
                 try:
                     while True:
                         p, st = os.waitpid(-1, os.WNOHANG)
@@ -265,7 +262,7 @@ def handle(req: dict) -> dict:
             result["reset"] = reset()
         return result
     if op == "reset":
-        return {"reset": reset()}
+        return {"reset": reset()} if req.get("reset") else {}
     if op == "ping":
         return {"pong": True, "oom_kills": oom_kills()}
     raise ValueError(f"unknown op {op!r}")
