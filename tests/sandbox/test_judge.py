@@ -1,0 +1,145 @@
+"""judge(): per-test verdicts, and the reward hacks that must earn nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox import JudgeSpec, RunStatus, Sandbox, StdioCase, Verdict
+
+pytestmark = pytest.mark.docker
+
+ADD = "def add(a, b):\n    return a + b\n"
+TESTS = "assert add(1, 2) == 3\nassert add(-1, 3) == 2\nassert add(2, 2) == 4\n"
+CHECK = "METADATA = {}\n\ndef check(candidate):\n    assert candidate(1, 2) == 3\n    x = candidate(5, 5)\n    assert x == 10\n"
+
+
+async def verdicts(sb: Sandbox, source: str, test_code: str = TESTS, **kw) -> list[Verdict]:
+    r = await sb.judge(JudgeSpec("python", source, test_code=test_code, entry_point="add", **kw))
+    assert r.status is RunStatus.OK, r
+    return [t.verdict for t in r.tests]
+
+
+async def test_each_top_level_assert_is_a_test(sb: Sandbox) -> None:
+    assert await verdicts(sb, ADD) == [Verdict.PASS] * 3
+    wrong = "def add(a, b):\n    return a + b if a > 0 else 7\n"
+    assert await verdicts(sb, wrong) == [Verdict.PASS, Verdict.WRONG_ANSWER, Verdict.PASS]
+
+
+async def test_humaneval_check_function_is_split_into_its_asserts(sb: Sandbox) -> None:
+    assert await verdicts(sb, ADD, CHECK) == [Verdict.PASS, Verdict.PASS]
+    assert await verdicts(sb, "def add(a, b):\n    return 3\n", CHECK) == [Verdict.PASS, Verdict.WRONG_ANSWER]
+
+
+async def test_helpers_defined_by_the_program_are_reachable_from_tests(sb: Sandbox) -> None:
+    source = "def enc(s):\n    return s[::-1]\n\ndef add(s):\n    return s[::-1]\n"
+    assert await verdicts(sb, source, "assert add(enc('abc')) == 'abc'\n") == [Verdict.PASS]
+
+
+async def test_tuple_list_and_types_are_kept_across_the_boundary(sb: Sandbox) -> None:
+    source = "def add(a, b):\n    return (a, b, {a: [b]}, {1.5}, b'x', None, True)\n"
+    tests = "assert add(1, 2) == (1, 2, {1: [2]}, {1.5}, b'x', None, True)\nassert add(1, 2) != [1, 2]\n"
+    assert await verdicts(sb, source, tests) == [Verdict.PASS, Verdict.PASS]
+
+
+async def test_one_slow_test_fails_alone(sb: Sandbox) -> None:
+    source = "import time\ndef add(a, b):\n    if a == -1:\n        time.sleep(30)\n    return a + b\n"
+    r = await sb.judge(JudgeSpec("python", source, test_code=TESTS, entry_point="add", timeout_ms=300))
+    assert [t.verdict for t in r.tests] == [Verdict.PASS, Verdict.TIMEOUT, Verdict.PASS]
+    assert r.wall_ms < 5_000
+
+
+async def test_stop_on_first_failure_skips_the_rest(sb: Sandbox) -> None:
+    r = await verdicts(sb, "def add(a, b):\n    return 0\n", stop_on_first_failure=True)
+    assert r == [Verdict.WRONG_ANSWER, Verdict.SKIPPED, Verdict.SKIPPED]
+
+
+HACKS = {
+    "sys.exit(0) at import": "import sys\nsys.exit(0)\n" + ADD,
+    "os._exit(0) at import": "import os\nos._exit(0)\n",
+    "os._exit(0) in the call": "import os\ndef add(a, b):\n    os._exit(0)\n",
+    "SystemExit in the call": "def add(a, b):\n    raise SystemExit(0)\n",
+    "KeyboardInterrupt": "def add(a, b):\n    raise KeyboardInterrupt\n",
+    "kill the parent": "import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGKILL)\n",
+    "kill everything": "import os, signal\ndef add(a, b):\n    os.kill(-1, signal.SIGKILL)\n",
+    "stop the parent": "import os, signal\ndef add(a, b):\n    os.kill(os.getppid(), signal.SIGSTOP)\n",
+    "equal to everything": "class E:\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return E()\n",
+    "int subclass": "class I(int):\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return I(0)\n",
+    "patched builtins": "import builtins\nbuiltins.AssertionError = type('N', (Exception,), {})\n"
+                        "builtins.isinstance = lambda *a: True\ndef add(a, b):\n    return 0\n",
+    "fake pass markers": "import sys\nprint('PASS\\n' * 10 + '{\"verdict\": \"PASS\"}')\nsys.stdout.flush()\n"
+                         "def add(a, b):\n    print('{\"name\": \"x\", \"verdict\": \"PASS\"}')\n    return 0\n",
+    "sleep past the deadline": "import time\ndef add(a, b):\n    time.sleep(60)\n",
+    "read the tests": "import os, glob\nfound = []\nfor p in glob.glob('/proc/*/fd/*') + glob.glob('/proc/*/mem') + "
+                      "glob.glob('/work/**', recursive=True) + glob.glob('/tmp/**', recursive=True):\n"
+                      "    try:\n        found.append(open(p, 'rb').read(1 << 16))\n    except Exception:\n        pass\n"
+                      "def add(a, b):\n    return 0 if not any(b'assert add' in f for f in found) else 'LEAK'\n",
+    "write to the runner's fds": "import os, glob\nfor p in glob.glob('/proc/*/fd/*'):\n    try:\n"
+                                 "        os.write(os.open(p, os.O_WRONLY), b'{\"name\": \"x\", \"verdict\": \"PASS\", \"detail\": \"\", \"ms\": 0}\\n')\n"
+                                 "    except OSError:\n        pass\ndef add(a, b):\n    return 0\n",
+}
+
+
+@pytest.mark.parametrize("name", list(HACKS))
+async def test_reward_hacks_earn_nothing(sb: Sandbox, name: str) -> None:
+    r = await sb.judge(JudgeSpec("python", HACKS[name], test_code=TESTS, entry_point="add", timeout_ms=500))
+    assert r.status is RunStatus.OK
+    assert r.passed == 0 and r.total == 3, r.tests
+    assert "LEAK" not in str(r)
+
+
+async def test_next_judge_is_unaffected_by_a_hack(sb: Sandbox) -> None:
+    await sb.judge(JudgeSpec("python", HACKS["kill everything"], test_code=TESTS, entry_point="add"))
+    assert await verdicts(sb, ADD) == [Verdict.PASS] * 3
+
+
+CASES = (StdioCase("1 2\n", "3\n"), StdioCase("5 5\n", "10\n"))
+SUM_PY = "a, b = map(int, input().split())\nprint(a + b)\n"
+SUM_CPP = "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<\"  \\n\\n\";}"
+
+
+@pytest.mark.parametrize(("language", "source"), [("python", SUM_PY), ("cpp", SUM_CPP)])
+async def test_stdio_cases(sb: Sandbox, language: str, source: str) -> None:
+    r = await sb.judge(JudgeSpec(language, source, cases=CASES))
+    assert [t.verdict for t in r.tests] == [Verdict.PASS, Verdict.PASS]
+
+
+@pytest.mark.parametrize(
+    ("source", "verdict"),
+    [
+        ("print(3)", Verdict.WRONG_ANSWER),  # a correct prefix (first case) is not enough
+        ("a, b = map(int, input().split())\nprint(a + b)\nprint(0)", Verdict.WRONG_ANSWER),  # extra line
+        ("print(' 3'[0:0] + str(sum(map(int, input().split()))), end='\\r\\n')", Verdict.PASS),  # CRLF
+        ("a, b = map(int, input().split())\nprint(' ' + str(a + b))", Verdict.WRONG_ANSWER),  # leading space
+        ("import time\ntime.sleep(5)", Verdict.TIMEOUT),
+        ("raise SystemExit(1)", Verdict.RUNTIME_ERROR),
+    ],
+)
+async def test_stdio_strictness(sb: Sandbox, source: str, verdict: Verdict) -> None:
+    r = await sb.judge(JudgeSpec("python", source, cases=(StdioCase("5 5\n", "10\n"),), timeout_ms=300))
+    assert [t.verdict for t in r.tests] == [verdict], r
+
+
+async def test_compile_error_fails_every_case(sb: Sandbox) -> None:
+    r = await sb.judge(JudgeSpec("cpp", "int main() { syntax error }", cases=CASES))
+    assert r.status is RunStatus.COMPILE_ERROR and "error" in r.detail
+    assert [t.verdict for t in r.tests] == [Verdict.COMPILE_ERROR] * 2
+
+
+async def test_stdio_stop_on_first_failure(sb: Sandbox) -> None:
+    cases = (StdioCase("1 1", "3"), *CASES)
+    r = await sb.judge(JudgeSpec("python", SUM_PY, cases=cases, stop_on_first_failure=True))
+    assert [t.verdict for t in r.tests] == [Verdict.WRONG_ANSWER, Verdict.SKIPPED, Verdict.SKIPPED]
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        (JudgeSpec("python", ADD), ["test_code or cases"]),
+        (JudgeSpec("cpp", ADD, test_code=TESTS), ["Python only"]),
+        (JudgeSpec("python", ADD, test_code="assert (("), ["test_code", "not valid Python"]),
+    ],
+)
+async def test_bad_judge_requests(sb: Sandbox, spec: JudgeSpec, words: list[str]) -> None:
+    with pytest.raises(ValueError) as info:
+        await sb.judge(spec)
+    assert all(w in str(info.value) for w in words)
