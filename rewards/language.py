@@ -93,7 +93,19 @@ class LanguageIdentifier:
         return out
 
     def label(self, ws: Sequence[Word]) -> list[Language]:
-        """The most likely language of each word, given the words and their neighbours."""
+        """The most likely language of each word, given the words and their neighbours.
+
+        CJK characters and other words are labelled as two separate sequences: a Chinese aside
+        in English reasoning does not make the English after it start from scratch.
+        """
+        out: list[Language] = [self.languages[0]] * len(ws)
+        for cjk in (False, True):
+            idx = [i for i, w in enumerate(ws) if w.cjk is cjk]
+            for i, lang in zip(idx, self._viterbi([ws[i] for i in idx]), strict=True):
+                out[i] = lang
+        return out
+
+    def _viterbi(self, ws: Sequence[Word]) -> list[Language]:
         n_lang = len(self.languages)
         scores = [0.0] * n_lang
         back: list[list[int]] = []

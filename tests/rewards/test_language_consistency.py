@@ -76,7 +76,9 @@ def test_chain_of_thought(completion: str, cot: str) -> None:
         ("首先我们计算 the sum of squares, 然后除以二。", "zh", 11 / 15),
         ("首先我们计算 the sum of squares, 然后除以二。", "zh-CN", 11 / 15),
         ("首先我们计算 the sum of squares, 然后除以二。", "en", 4 / 15),
-        ("まず二つの数を足します。", "ja", 1.0),
+        ("まず二つの数を足します。", "ja", 1.0),  # kanji in Japanese are Japanese
+        # a Chinese aside does not reset the English around it: 8 en + 7 zh + 3 en
+        ("Okay, so I need to find the sum. 嗯，我们先算一下。 Then we divide.", "en", 11 / 18),
     ],
 )
 async def test_hand_counted_shares(completion: str, language: str, expected: float) -> None:
