@@ -21,7 +21,10 @@ _CJK = re.compile(f"[{_CJK_CHARS}]")
 _NOT_PROSE = re.compile(
     r"```.*?(?:```|\Z)"  # fenced code (an unclosed fence runs to the end)
     r"|`[^`\n]*`"  # inline code
-    r"|\$\$.*?\$\$|\$[^$\n]*\$|\\\[.*?\\\]|\\\(.*?\\\)"  # TeX math
+    r"|\$\$.*?\$\$|\\\[.*?\\\]|\\\(.*?\\\)"  # display and \( \) math
+    # inline $…$ by Pandoc's rule (no space inside the dollars, no digit after the closing
+    # one), so that "$PATH" or "$5 and $10" do not swallow the prose between two dollars
+    r"|\$(?=\S)(?:[^$\n\\]|\\.)*?(?<=\S)\$(?!\d)"
     r"|\\begin\{([a-zA-Z]+\*?)\}.*?\\end\{\1\}"  # LaTeX environments
     r"|\\[a-zA-Z]+"  # stray LaTeX commands
     r"|https?://\S+|www\.\S+|\S+@\S+\.\w+",  # URLs, e-mail addresses

@@ -29,6 +29,24 @@ def test_words_skip_code_latex_numbers_and_urls() -> None:
                    "l'entrée", "and", "well-known", "are", "done"]  # fmt: skip
 
 
+def test_dollars_that_are_not_math_keep_the_prose_between_them() -> None:
+    text = "Check $PATH first. It costs $5 and $10, so $x^2 = 4$ and 忽略了 it"
+    assert [w.text for w in words(text)] == [
+        "Check",
+        "PATH",
+        "first",
+        "It",
+        "costs",
+        "and",
+        "so",
+        "and",
+        "忽",
+        "略",
+        "了",
+        "it",
+    ]
+
+
 def test_cjk_counts_per_character_and_marks_boundaries() -> None:
     ws = words("首先计算 the sum, 然后除以二。Next")
     assert [w.text for w in ws] == [
