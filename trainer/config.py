@@ -1,0 +1,157 @@
+"""Typed configs for `referee train` and `referee sft`, loaded from YAML.
+
+One pydantic model per entry point, every field one line with its meaning and
+default; unknown or misspelt fields are refused, so a bad config fails at start-up
+with an error that names the field (`loss.loss_type: Input should be 'grpo', …`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "GenerationConfig",
+    "LossConfig",
+    "ModelConfig",
+    "RefereeConfig",
+    "RewardConfig",
+    "SFTConfig",
+    "TaskConfig",
+    "TrainConfig",
+    "load_config",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelConfig(_Strict):
+    path: Path | None = Field(
+        None, description="local checkpoint dir (from `referee sft`); None = a new tiny GPT-2"
+    )
+    n_layer: int = Field(2, ge=1, description="tiny model: transformer blocks")
+    n_embd: int = Field(128, ge=8, description="tiny model: width")
+    n_head: int = Field(4, ge=1, description="tiny model: attention heads")
+    n_positions: int = Field(128, ge=16, description="tiny model: longest prompt + completion in tokens")
+    seed: int = Field(0, description="seed of the random initialisation")
+
+
+class TaskConfig(_Strict):
+    data: Path | None = Field(
+        None, description="JSONL of {prompt, math: {gold}[, language]}; None = generated addition"
+    )
+    digits: int = Field(2, ge=1, le=9, description="generated addition: digits per operand")
+    seed: int = Field(0, description="seed of the generated problems")
+
+
+class RewardConfig(_Strict):
+    name: str = Field(description="reward name on the server (see `ListRewards`)")
+    weight: float = Field(1.0, description="weight in the total; 0 = only logged")
+    params: dict[str, object] = Field(default_factory=dict, description="reward parameters")
+
+
+class RefereeConfig(_Strict):
+    target: str = Field(
+        "127.0.0.1:50051", description="HOST:PORT of the referee server (comma-separated for several)"
+    )
+    timeout_s: float = Field(60.0, gt=0, description="deadline of one Score call")
+    retries: int = Field(4, ge=0, description="gRPC retries on UNAVAILABLE before giving up")
+    rewards: list[RewardConfig] = Field(
+        default_factory=lambda: [RewardConfig(name="accuracy"), RewardConfig(name="format", weight=0.0)],
+        min_length=1,
+        description="rewards whose weighted total is the RL reward",
+    )
+    unscorable: list[str] = Field(
+        ["SANDBOX_ERROR", "ERROR"],
+        description="reward statuses that mean 'cannot score': the group is skipped",
+    )
+
+
+class GenerationConfig(_Strict):
+    num_generations: int = Field(16, ge=2, description="G: completions per prompt (one group)")
+    max_new_tokens: int = Field(48, ge=1, description="longest completion in tokens")
+    temperature: float = Field(
+        1.0, gt=0, description="sampling temperature (also divides the logits in the loss)"
+    )
+    top_p: float = Field(1.0, gt=0, le=1, description="nucleus sampling")
+
+
+class LossConfig(_Strict):
+    loss_type: Literal["grpo", "dr_grpo", "dapo"] = Field(
+        "dapo",
+        description="aggregation: per-sequence mean (grpo), sum / (N*T_max) (dr_grpo), per-token mean (dapo)",
+    )
+    scale_rewards: Literal["group", "batch", "none"] = Field(
+        "group", description="divide advantages by the group's std, the batch's std, or not at all (Dr. GRPO)"
+    )
+    epsilon_low: float = Field(0.2, ge=0, lt=1, description="clip ratio below 1 - epsilon_low")
+    epsilon_high: float = Field(
+        0.28, ge=0, description="clip ratio above 1 + epsilon_high (DAPO clip-higher)"
+    )
+    beta: float = Field(
+        0.0, ge=0, description="KL coefficient to the reference model (k3 estimator); 0 = no ref model"
+    )
+
+
+class TrainConfig(_Strict):
+    """`referee train CONFIG.yaml`: GRPO against a referee server."""
+
+    model: ModelConfig = Field(default_factory=ModelConfig, description="policy to train")
+    task: TaskConfig = Field(default_factory=TaskConfig, description="where prompts come from")
+    referee: RefereeConfig = Field(default_factory=RefereeConfig, description="the reward server")
+    generation: GenerationConfig = Field(default_factory=GenerationConfig, description="rollout sampling")
+    loss: LossConfig = Field(default_factory=LossConfig, description="GRPO objective")
+    steps: int = Field(100, ge=1, description="optimizer steps (one batch of rollouts each)")
+    prompts_per_step: int = Field(8, ge=1, description="B: prompts (groups) per step")
+    num_iterations: int = Field(1, ge=1, description="mu: optimizer passes over each batch of rollouts")
+    lr: float = Field(1e-4, gt=0, description="AdamW learning rate")
+    weight_decay: float = Field(0.0, ge=0, description="AdamW weight decay")
+    max_grad_norm: float = Field(1.0, gt=0, description="gradient clipping")
+    seed: int = Field(0, description="torch seed for sampling")
+    out_dir: Path = Field(
+        Path("runs/grpo"), description="metrics.jsonl, metrics.png and the final model go here"
+    )
+    save_model: bool = Field(True, description="save the trained model and tokenizer to out_dir/model")
+    threads: int = Field(0, ge=0, description="torch CPU threads; 0 = torch's default")
+
+
+class SFTConfig(_Strict):
+    """`referee sft CONFIG.yaml`: cold-start fine-tuning on worked examples."""
+
+    model: ModelConfig = Field(default_factory=ModelConfig, description="model to fine-tune (or build)")
+    data: Path | None = Field(
+        None, description="JSONL of {prompt, completion}; None = generated worked additions"
+    )
+    task: TaskConfig = Field(default_factory=TaskConfig, description="generated examples when `data` is None")
+    examples: int = Field(2000, ge=1, description="generated examples when `data` is None")
+    slip_rate: float = Field(
+        0.0, ge=0, le=1, description="share of generated examples with one arithmetic slip"
+    )
+    steps: int = Field(300, ge=1, description="optimizer steps")
+    batch_size: int = Field(32, ge=1, description="examples per step")
+    lr: float = Field(1e-3, gt=0, description="AdamW learning rate")
+    seed: int = Field(0, description="seed of batch sampling")
+    out_dir: Path = Field(Path("runs/sft"), description="the fine-tuned model and tokenizer go here")
+    threads: int = Field(0, ge=0, description="torch CPU threads; 0 = torch's default")
+
+    @model_validator(mode="after")
+    def _data_exists(self) -> SFTConfig:
+        if self.data is not None and not self.data.is_file():
+            raise ValueError(f"data: {self.data} is not a file")
+        return self
+
+
+C = TypeVar("C", bound=BaseModel)
+
+
+def load_config(path: Path, cls: type[C]) -> C:
+    """Parse a YAML file into `cls`; raises `pydantic.ValidationError` naming the bad field."""
+    raw = yaml.safe_load(path.read_text()) or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level, got {type(raw).__name__}")
+    return cls.model_validate(raw)

@@ -1,0 +1,97 @@
+"""Run metrics: one JSON line per step, and a PNG of the curves that show the R1 phenomena.
+
+DeepSeek-R1's RL stage is read off a few curves: accuracy and format rewards rising,
+completion length growing, reflection words ("wait", "let me re-check") appearing,
+and KL / clip fraction staying in check. Each is one key in the JSONL.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+__all__ = ["MetricsLog", "plot_metrics", "read_metrics", "reflection_rate"]
+
+REFLECTION = re.compile(
+    r"\b(wait|re-?check|re-?examine|verify|double[- ]check|let me (?:check|reconsider)|hmm)\b", re.IGNORECASE
+)
+
+
+def reflection_rate(completions: Sequence[str]) -> float:
+    """Share of completions with at least one reflection word (R1's 'aha moment' signal)."""
+    if not completions:
+        return 0.0
+    return sum(bool(REFLECTION.search(c)) for c in completions) / len(completions)
+
+
+class MetricsLog:
+    """Append-only JSONL; each `log` call is one line, flushed so a crashed run keeps its history."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._f: IO[str] = path.open("w")
+
+    def log(self, row: dict[str, Any]) -> None:
+        clean = {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v) for k, v in row.items()}
+        self._f.write(json.dumps(clean) + "\n")
+        self._f.flush()
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self) -> MetricsLog:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def read_metrics(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+# (title, keys) per panel; keys missing from a run are left out of its plot.
+PANELS = (
+    (
+        "rewards (mean per step)",
+        ("reward/accuracy", "reward/format", "reward/language_consistency", "reward/total"),
+    ),
+    ("completion length (tokens)", ("completion_length",)),
+    ("reflection rate", ("reflection_rate",)),
+    ("loss", ("loss",)),
+    ("KL to reference (k3)", ("kl",)),
+    ("clip fraction", ("clipfrac",)),
+)
+
+
+def plot_metrics(rows: Sequence[dict[str, Any]], png: Path, title: str = "GRPO") -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, never a window
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(14, 7), constrained_layout=True)
+    steps = [r["step"] for r in rows]
+    for ax, (panel, keys) in zip(axes.flat, PANELS, strict=True):
+        for key in keys:
+            ys = [r.get(key) for r in rows]
+            if any(y is not None for y in ys):
+                ax.plot(steps, [math.nan if y is None else y for y in ys], label=key.removeprefix("reward/"))
+        ax.set_title(panel)
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+        if len(ax.lines) > 1:
+            ax.legend(fontsize=8)
+    fig.suptitle(title)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png, dpi=90)
+    plt.close(fig)
+    return png

@@ -1,0 +1,90 @@
+"""Rewards from the referee server: one `Score` call per group, every group of a step in flight at once.
+
+The trainer is synchronous torch code; the async client runs on an event loop in a
+background thread, so `submit` returns at once and the trainer computes log-probs
+while the server scores (the overlap the GRPO loop relies on).
+
+A server that cannot be reached raises `RefereeUnavailable` (naming the address) out
+of `Future.result()`: a run without rewards must stop, loudly. Any other failure of
+one group's call (deadline, rejected request) comes back in that group's slot as the
+`RefereeError`, so the caller can skip and count it instead of rewarding it 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from typing import Any
+
+from referee.client import AsyncRefereeClient, RefereeError, RefereeUnavailable
+from rewards.types import SampleResult
+from trainer.config import RefereeConfig
+
+__all__ = ["GroupResult", "GroupScorer", "unscorable_reason"]
+
+GroupResult = list[SampleResult] | RefereeError
+
+
+def unscorable_reason(results: Sequence[SampleResult], unscorable: Sequence[str]) -> str | None:
+    """The first reward status in `unscorable` among `results` ("accuracy: SANDBOX_ERROR ..."), else None."""
+    for r in results:
+        for name, value in r.rewards.items():
+            if value.status in unscorable:
+                return f"{name}: {value.status} {value.detail}".strip()
+    return None
+
+
+class GroupScorer:
+    def __init__(self, cfg: RefereeConfig) -> None:
+        self.cfg = cfg
+        self.specs = [{"name": r.name, "weight": r.weight, "params": r.params} for r in cfg.rewards]
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="referee-scorer", daemon=True)
+        self._thread.start()
+        self._client = self._run(self._connect())
+
+    async def _connect(self) -> AsyncRefereeClient:
+        # grpc.aio channels belong to the loop that creates them.
+        return AsyncRefereeClient(self.cfg.target, timeout_s=self.cfg.timeout_s, retries=self.cfg.retries)
+
+    def _run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def check_rewards(self) -> list[str]:
+        """Fail fast, before any rollout: the server answers and offers every configured reward."""
+        names = [r.name for r in self._run(self._client.list_rewards())]
+        missing = [s["name"] for s in self.specs if s["name"] not in names]
+        if missing:
+            raise ValueError(
+                f"referee.rewards: {missing} not offered by the server at {self.cfg.target} (it has {names})"
+            )
+        return names
+
+    async def _score_one(self, group: Sequence[Mapping[str, Any]]) -> GroupResult:
+        try:
+            return await self._client.score(group, self.specs)
+        except RefereeUnavailable:
+            raise
+        except RefereeError as exc:
+            return exc
+
+    async def _score_all(self, groups: Sequence[Sequence[Mapping[str, Any]]]) -> list[GroupResult]:
+        return list(await asyncio.gather(*(self._score_one(g) for g in groups)))
+
+    def submit(self, groups: Sequence[Sequence[Mapping[str, Any]]]) -> Future[list[GroupResult]]:
+        """Start scoring every group now; the future holds one result (or error) per group, in order."""
+        return asyncio.run_coroutine_threadsafe(self._score_all(groups), self._loop)
+
+    def close(self) -> None:
+        self._run(self._client.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._loop.close()
+
+    def __enter__(self) -> GroupScorer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
