@@ -15,6 +15,7 @@ language identification's alone.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import random
 import statistics
@@ -22,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from rewards import RewardSpec, language, score
 from rewards.language import LanguageParams, identifier, language_consistency, parse_language
 from rewards.text import words
 from rewards.types import Sample
@@ -65,11 +67,37 @@ def run(passages: list[Passage], params: LanguageParams) -> tuple[list[float], f
     return errors, time.perf_counter() - start
 
 
+def group_latency(passages: list[Passage], group: int = 16, cot_words: int = 1000) -> str:
+    """Wall time of one GRPO group through the in-process API (`rewards.score`), warm."""
+    samples, text, i = [], "", 0
+    while len(samples) < group:
+        text += " " + passages[i % len(passages)].text
+        i += 1
+        if len(words(text)) >= cot_words:
+            samples.append(
+                Sample(str(len(samples)), "", f"<think>{text}</think><answer>4</answer>", language="en")
+            )
+            text = ""
+    specs = [RewardSpec("language_consistency")]
+    asyncio.run(score(samples, specs))  # warm the caches
+    start = time.perf_counter()
+    asyncio.run(score(samples, specs))
+    ms = 1000 * (time.perf_counter() - start)
+    return f"one group of {group} CoTs of ~{cot_words} words through rewards.score: {ms:.0f} ms"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--passages", type=int, default=200, help="passages per mix")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--no-smoothing",
+        action="store_true",
+        help="ablation: each word's own best language (switching is free)",
+    )
     args = ap.parse_args()
+    if args.no_smoothing:
+        language._SWITCH_COST = dict.fromkeys(language._SWITCH_COST, 0.0)
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
     rng = random.Random(args.seed)
     mixes = {
@@ -108,6 +136,7 @@ def main() -> None:
                 f"{name:30} {len(params.languages):>5} {len(passages):>8} {n_words:>7} {statistics.mean(errors):>6.3f} "
                 f"{max(errors):>7.3f} {n_words / cold:>9,.0f} {n_words / warm:>9,.0f}"
             )
+    print(group_latency(mixes["en/fr/de/es pairs"]))
 
 
 if __name__ == "__main__":
