@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from collections.abc import Sequence
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -176,8 +177,8 @@ class LanguageParams(Params):
 
 
 def _main_language(ident: LanguageIdentifier, text: str) -> Language | None:
-    labels = ident.label(words(text))
-    return max(set(labels), key=labels.count) if labels else None
+    counts = Counter(ident.label(words(text)))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 @sample_reward("language_consistency", params=LanguageParams, value_range=(0.0, 1.0))

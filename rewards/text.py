@@ -27,7 +27,9 @@ _NOT_PROSE = re.compile(
     r"|\$(?=\S)(?:[^$\n\\]|\\.)*?(?<=\S)\$(?!\d)"
     r"|\\begin\{([a-zA-Z]+\*?)\}.*?\\end\{\1\}"  # LaTeX environments
     r"|\\[a-zA-Z]+"  # stray LaTeX commands
-    r"|https?://\S+|www\.\S+|\S+@\S+\.\w+",  # URLs, e-mail addresses
+    r"|https?://\S+|www\.\S+|\S+@\S+\.\w+"  # URLs, e-mail addresses
+    # chat-template special tokens with the role that follows them (Qwen, Llama 3) and markup tags
+    r"|<[|｜][^<>]{0,60}?[|｜]>(?:(?:system|user|assistant|tool)\b)?|</?[A-Za-z][\w-]*>",
     re.DOTALL,
 )
 # A word is letters, possibly joined by apostrophes or hyphens ("l'entrée", "well-known");

@@ -112,6 +112,20 @@ async def test_only_the_chain_of_thought_counts_and_math_is_not_words() -> None:
     assert await share(completion) == (1.0, "8/8 words in en")
 
 
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "<|im_start|>user\n计算一加一<|im_end|>\n<|im_start|>assistant\n",  # Qwen
+        "<｜User｜>计算一加一<｜Assistant｜><think>\n",  # DeepSeek-R1
+        "<|start_header_id|>user<|end_header_id|>\n\n计算一加一<|eot_id|>",  # Llama 3
+    ],
+)
+async def test_chat_template_tokens_and_roles_are_not_words(prompt: str) -> None:
+    assert [w.text for w in words(prompt)] == list("计算一加一")
+    value, detail = await share("先算一加一。", None, prompt)
+    assert value == 1.0 and "in zh" in detail
+
+
 async def test_target_detected_from_the_prompt() -> None:
     prompt = "Calculez la somme des deux nombres, puis divisez-la par deux."
     value, detail = await share("Nous additionnons les deux nombres puis nous divisons.", None, prompt)
