@@ -34,9 +34,11 @@ __all__ = ["LanguageIdentifier", "LanguageParams", "identifier", "language_consi
 
 DEFAULT_LANGUAGES = ("en", "zh", "fr", "de", "es", "ru", "ja", "ko")
 
-# Log-score costs of a language switch (Viterbi). A word's own evidence is a log-probability
-# in [-9.2, 0]; one clearly foreign word (log p ~ -0.1 vs -3) still switches inside a
-# sentence, an ambiguous one ("a", "date") follows its neighbours.
+# Log-score costs of a language switch (Viterbi), by what precedes the word. A word's own
+# evidence is a log-probability in [-9.2, 0], and a short word's is weak ("a", "date": one
+# or two nats between languages), so a foreign stretch must out-score switching in and back
+# out: a clause easily does, one ambiguous word does not. Chosen on a benchmark seed other
+# than the one reported (flat around these values: benchmarks/RESULTS_rewards.md).
 _SWITCH_COST = {NONE: 4.0, CLAUSE: 2.5, SENTENCE: 1.5}
 _FLOOR = 1e-4  # probability floor: lingua gives exactly 0 to languages of another script
 _CACHE_MAX = 200_000  # words whose scores are kept per identifier
@@ -54,7 +56,7 @@ def parse_language(code: str) -> Language:
 class LanguageIdentifier:
     """Word-level language labelling over a fixed set of candidate languages.
 
-    Build once and reuse (`identifier()` caches them): lingua's models take ~0.4 s to load
+    Build once and reuse (`identifier()` caches them): lingua's models take about a second to load
     and each word's scores are cached, so repeated vocabulary costs a dict lookup.
     """
 
