@@ -35,20 +35,19 @@ sys.path.insert(0, str(ROOT))
 from referee.client import AsyncRefereeClient, RefereeError  # noqa: E402
 
 GROUP = 16
-GOLDS = [
-    ("\\frac{3}{4}", ["0.75", "3/4", "\\dfrac{3}{4}", "0.76"]),
-    ("2\\sqrt{2}", ["\\sqrt{8}", "2.83", "2\\sqrt 2", "4"]),
-]
 FUNC_OK = "def solve(x):\n    return x * 2 + 1\n"
 FUNC_BAD = "def solve(x):\n    return x * 2\n"
 TESTS = "\n".join(f"assert solve({i}) == {2 * i + 1}" for i in range(5))
 
 
 def math_group(k: int) -> list[dict[str, Any]]:
-    gold, preds = GOLDS[k % len(GOLDS)]
+    """A group whose gold and answers change with k, so no cache sees the same pair twice in a run."""
+    a, b = k % 97 + 1, k % 89 + 101
+    answers = [f"\\frac{{{a}}}{{{b}}}", f"{a}/{b}", f"\\dfrac{{{2 * a}}}{{{2 * b}}}", f"{a / b:.6f}",
+               f"\\frac{{{a + 1}}}{{{b}}}", f"{b}/{a}", f"{a}", f"\\sqrt{{{a}}}"]  # fmt: skip
     return [
-        {"id": f"m{i}", "prompt": "p", "completion": f"<think>work</think><answer>{preds[i % len(preds)]}</answer>",
-         "math": {"gold": gold}}
+        {"id": f"m{i}", "prompt": "p", "completion": f"<think>work {k}</think><answer>{answers[i % 8]}</answer>",
+         "math": {"gold": f"\\frac{{{a}}}{{{b}}}"}}
         for i in range(GROUP)
     ]  # fmt: skip
 
