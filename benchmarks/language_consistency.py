@@ -69,7 +69,8 @@ def run(passages: list[Passage], params: LanguageParams) -> tuple[list[float], f
 
 def group_latency(passages: list[Passage], group: int = 16, cot_words: int = 1000) -> str:
     """Wall time of one GRPO group through the in-process API (`rewards.score`), warm."""
-    samples, text, i = [], "", 0
+    samples: list[Sample] = []
+    text, i = "", 0
     while len(samples) < group:
         text += " " + passages[i % len(passages)].text
         i += 1
