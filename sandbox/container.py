@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import uuid
@@ -14,10 +15,13 @@ import docker.errors
 from docker.types import LogConfig, Ulimit
 
 from sandbox.config import SandboxConfig
+from sandbox.docker_client import DAEMON_ERRORS, client_for
 from sandbox.errors import SandboxError
 from sandbox.image import SANDBOX_GID, SANDBOX_UID
 
 __all__ = ["Container", "ContainerGone", "HostDeadline", "owner_label"]
+
+log = logging.getLogger(__name__)
 
 LABEL = "referee"
 OWNER_LABEL = "referee.owner"  # "<hostname>/<pid>": reaped when that process is gone
@@ -50,9 +54,9 @@ class Container:
         self.stderr_tail = b""  # supervisor crash output, for the error detail
 
     @classmethod
-    async def create(cls, client: docker.DockerClient, config: SandboxConfig, pool_id: str) -> Container:
+    async def create(cls, config: SandboxConfig, pool_id: str) -> Container:
         memory_mb = config.default_memory_mb
-        cid, raw = await asyncio.to_thread(_create_and_attach, client, config, pool_id, memory_mb)
+        cid, raw = await asyncio.to_thread(_create_and_attach, config, pool_id, memory_mb)
         try:
             reader, writer = await asyncio.open_connection(sock=raw)
         except OSError as exc:
@@ -89,15 +93,23 @@ class Container:
         self._buf = bytearray(rest)
         return line
 
-    async def set_memory(self, client: docker.DockerClient, memory_mb: int, overhead_mb: int) -> None:
-        limit = f"{memory_mb + overhead_mb}m"
-        await asyncio.to_thread(client.api.update_container, self.id, mem_limit=limit, memswap_limit=limit)
+    async def set_memory(self, config: SandboxConfig, memory_mb: int) -> None:
+        limit = f"{memory_mb + config.supervisor_overhead_mb}m"
+
+        def update() -> None:
+            client_for(config).api.update_container(self.id, mem_limit=limit, memswap_limit=limit)
+
+        await asyncio.to_thread(update)
         self.memory_mb = memory_mb
 
-    async def destroy(self, client: docker.DockerClient) -> None:
+    async def destroy(self, config: SandboxConfig) -> None:
+        """Close the stream (the supervisor exits, auto_remove deletes the container), then make sure."""
         self.reusable = False
-        self._writer.close()  # stdin closes: the supervisor exits even if the calls below fail
-        await asyncio.to_thread(remove_container, client, self.id)
+        self._writer.close()
+        try:
+            await asyncio.to_thread(lambda: remove_container(client_for(config), self.id))
+        except (SandboxError, *DAEMON_ERRORS) as exc:
+            log.warning("sandbox: cannot remove container %s: %s", self.id[:12], exc)
 
 
 def remove_container(client: docker.DockerClient, cid: str) -> None:
@@ -110,7 +122,8 @@ def remove_container(client: docker.DockerClient, cid: str) -> None:
             raise
 
 
-def _create_and_attach(client: docker.DockerClient, config: SandboxConfig, pool_id: str, memory_mb: int):
+def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> tuple[str, socket.socket]:
+    client = client_for(config)  # here, in a worker thread: creating a client already talks to the daemon
     api = client.api
     limit = f"{memory_mb + config.supervisor_overhead_mb}m"
     owner = f"uid={SANDBOX_UID},gid={SANDBOX_GID}"

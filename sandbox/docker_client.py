@@ -6,13 +6,16 @@ import functools
 
 import docker
 import docker.errors
+import requests
 
 from sandbox.config import SandboxConfig
 from sandbox.errors import SandboxError
 
-__all__ = ["client_for", "daemon_error"]
+__all__ = ["DAEMON_ERRORS", "client_for", "daemon_error"]
 
 API_TIMEOUT_S = 60
+# What talking to a daemon that is down, restarting or wedged raises (the SDK does not wrap all).
+DAEMON_ERRORS = (docker.errors.DockerException, requests.RequestException, OSError, TimeoutError)
 
 
 @functools.cache

@@ -15,7 +15,7 @@ import docker.errors
 
 from sandbox.config import SandboxConfig
 from sandbox.container import LABEL, OWNER_LABEL, POOL_LABEL, Container, remove_container
-from sandbox.docker_client import client_for, daemon_error
+from sandbox.docker_client import DAEMON_ERRORS, client_for, daemon_error
 from sandbox.errors import SandboxError
 
 __all__ = ["Pool", "reap_orphans"]
@@ -35,18 +35,14 @@ class Pool:
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
-    @property
-    def client(self) -> docker.DockerClient:
-        return client_for(self.config)
-
     async def start(self) -> None:
         """Reap what crashed servers left, then warm the pool (failures are logged, not raised:
         the server may start before the daemon, and visits recover once it is back)."""
         try:
-            removed = await asyncio.to_thread(reap_orphans, self.client)
+            removed = await asyncio.to_thread(lambda: reap_orphans(client_for(self.config)))
             if removed:
                 log.warning("removed %d sandbox containers left by dead processes", removed)
-        except (SandboxError, docker.errors.DockerException) as exc:
+        except (SandboxError, *DAEMON_ERRORS) as exc:
             log.error("sandbox: cannot reap leftovers: %s", exc)
         results = await asyncio.gather(*(self._new() for _ in range(self.config.pool_size)), return_exceptions=True)
         for r in results:
@@ -57,10 +53,10 @@ class Pool:
 
     async def _new(self) -> Container:
         try:
-            c = await asyncio.wait_for(Container.create(self.client, self.config, self.id), self.config.start_timeout_s)
+            c = await asyncio.wait_for(Container.create(self.config, self.id), self.config.start_timeout_s)
         except docker.errors.ImageNotFound:
             raise SandboxError(f"image {self.config.image} is missing: run `referee sandbox build`") from None
-        except (docker.errors.DockerException, OSError, TimeoutError) as exc:
+        except DAEMON_ERRORS as exc:
             raise daemon_error(self.config, exc) from exc
         self._live.add(c)
         return c
@@ -74,7 +70,7 @@ class Pool:
             c = self._pick(memory_mb) or await self._new()
             try:
                 if c.memory_mb != memory_mb:
-                    await c.set_memory(self.client, memory_mb, self.config.supervisor_overhead_mb)
+                    await c.set_memory(self.config, memory_mb)
                 yield c
             except BaseException:
                 c.reusable = False
@@ -92,10 +88,16 @@ class Pool:
                 return self._idle.pop(i)
         return self._idle.pop() if self._idle else None
 
+    def retire_idle(self) -> None:
+        """Drop every idle container: after one was found dead (daemon restart), the rest likely are."""
+        idle, self._idle = self._idle, []
+        for c in idle:
+            self._retire(c)
+
     def _retire(self, c: Container) -> None:
         """Remove `c` and warm a replacement, both off the request path."""
         self._live.discard(c)
-        self._spawn(c.destroy(self.client))
+        self._spawn(c.destroy(self.config))
         self._spawn(self._refill())
 
     async def _refill(self) -> None:
@@ -107,7 +109,7 @@ class Pool:
             log.warning("sandbox: cannot replace a container: %s", exc)
             return
         if self._closed:
-            await c.destroy(self.client)
+            await c.destroy(self.config)
         else:
             self._idle.append(c)
 
@@ -121,10 +123,10 @@ class Pool:
         self._closed = True
         await asyncio.gather(*self._tasks, return_exceptions=True)
         live, self._live, self._idle = list(self._live), set(), []
-        await asyncio.gather(*(c.destroy(self.client) for c in live), return_exceptions=True)
+        await asyncio.gather(*(c.destroy(self.config) for c in live), return_exceptions=True)
         try:
-            await asyncio.to_thread(_remove_labelled, self.client, f"{POOL_LABEL}={self.id}")
-        except docker.errors.DockerException as exc:
+            await asyncio.to_thread(lambda: _remove_labelled(client_for(self.config), f"{POOL_LABEL}={self.id}"))
+        except (SandboxError, *DAEMON_ERRORS) as exc:
             log.error("sandbox: cannot remove containers of pool %s: %s", self.id[:8], exc)
 
 

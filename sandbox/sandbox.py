@@ -156,6 +156,7 @@ class Sandbox:
             except ContainerGone:
                 if attempt == 2:
                     raise
+                self._pool.retire_idle()
         raise AssertionError("unreachable")
 
     async def _compile(self, c: Container, lang: Language, files: dict[str, str]) -> ExecuteResult | None:

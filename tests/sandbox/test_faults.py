@@ -1,0 +1,91 @@
+"""Infrastructure faults: a daemon that is down, goes away and comes back, containers killed under us.
+
+We cannot stop the shared dockerd, so "down" is a socket nobody serves, and "goes away and
+comes back" is a unix-socket proxy to the real daemon that we stop and restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sandbox import ExecuteSpec, JudgeSpec, RunStatus, Sandbox, SandboxConfig, StdioCase
+from sandbox.container import POOL_LABEL
+
+pytestmark = pytest.mark.docker
+
+DOCKER_SOCK = "/var/run/docker.sock"
+HELLO = ExecuteSpec("python", "print('hi')")
+
+
+class DaemonProxy:
+    """Forwards a unix socket to the real daemon; `stop()` cuts every connection like a daemon crash."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.server: asyncio.AbstractServer | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_unix_server(self._serve, path=str(self.path))
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for w in list(self.writers):
+            w.close()
+        await self.server.wait_closed()
+        self.path.unlink(missing_ok=True)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_unix_connection(DOCKER_SOCK)
+        self.writers |= {writer, up_writer}
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError):
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_daemon_down_is_sandbox_error_with_a_clear_detail(tmp_path: Path) -> None:
+    async with Sandbox(SandboxConfig(docker_url=f"unix://{tmp_path}/none.sock", pool_size=1)) as sb:
+        r = await sb.execute(HELLO)
+        j = await sb.judge(JudgeSpec("python", "print(1)", cases=(StdioCase("", "1"),)))
+    assert r.status is RunStatus.SANDBOX_ERROR and "docker daemon unreachable" in r.detail
+    assert j.status is RunStatus.SANDBOX_ERROR and "dockerd" in j.detail
+
+
+async def test_recovers_when_the_daemon_comes_back(tmp_path: Path) -> None:
+    proxy = DaemonProxy(tmp_path / "docker.sock")
+    await proxy.start()
+    sb = Sandbox(SandboxConfig(docker_url=f"unix://{proxy.path}", pool_size=2))
+    try:
+        await sb.start()
+        assert (await sb.execute(HELLO)).status is RunStatus.OK
+        await proxy.stop()  # the daemon "crashes": attach streams die, nothing answers
+        r = await sb.execute(HELLO)
+        assert r.status is RunStatus.SANDBOX_ERROR and "unreachable" in r.detail
+        await proxy.start()  # and comes back
+        assert (await sb.execute(HELLO)).status is RunStatus.OK
+        assert (await sb.execute(HELLO)).status is RunStatus.OK
+    finally:
+        await sb.close()
+        await proxy.stop()
+
+
+async def test_containers_killed_under_the_pool_are_replaced() -> None:
+    async with Sandbox(SandboxConfig(pool_size=2)) as sb:
+        ids = subprocess.run(["docker", "ps", "-q", "--filter", f"label={POOL_LABEL}={sb._pool.id}"],
+                             capture_output=True, text=True, check=True).stdout.split()
+        assert len(ids) == 2
+        subprocess.run(["docker", "kill", *ids], capture_output=True, check=True)
+        results = await asyncio.gather(*(sb.execute(HELLO) for _ in range(3)))
+    assert [r.status for r in results] == [RunStatus.OK] * 3
