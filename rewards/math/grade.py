@@ -26,7 +26,8 @@ import math_verify
 import sympy
 
 from rewards.math.config import MathConfig
-from rewards.math.normalize import choice_letter, normalize, plain_number
+from rewards.math.extract import boxed_contents
+from rewards.math.normalize import Number, choice_letter, is_prose, normalize, plain_number
 
 __all__ = ["Answer", "Judgement", "grade", "prepare"]
 
@@ -118,8 +119,6 @@ def _balanced(s: str) -> bool:
 
 
 _ELLIPSIS = re.compile(r"\\[lc]?dots|,\s*\.\.\.\s*,|…")
-_PROSE = re.compile(r"(?:\b[A-Za-z]{4,}\b.*){3}", re.DOTALL)
-_ARITHMETIC = re.compile(r"[-+*/^]|\\(?:cdot|times|frac|dfrac|tfrac|sqrt)|^\s*[\d.]")
 
 
 def _top_level_parts(core: str) -> list[str]:
@@ -137,13 +136,15 @@ def _top_level_parts(core: str) -> list[str]:
 
 
 def _is_equation(core: str) -> bool:
-    """An equation to satisfy (`x^2+y^2-1=0`, `7 = 11a+c`), not an answer naming its value
-    (`x = 3`, `(p,q) = (3,2)`, `|AB| = 1`) nor a chain ending in the value (`x = 5+6 = 11`)."""
+    """An equation to satisfy (`x^2+y^2-1=0`, `a+b=5`), not an answer naming its value (`x = 3`,
+    `\\frac{NO}{BO} = \\frac{1}{2}`, `|AB| = 1`, `(p,q) = (3,2)`) nor a computation (`3+4 = 7`).
+    math-verify reduces a predicted equation to its right side, so `2x+3=0` would equal `0`."""
     parts = _top_level_parts(core)
-    if len(parts) != 2 or "," in core or ";" in core:
+    if len(parts) < 2 or "," in core or ";" in core:
         return False
-    lhs = re.sub(r"_\{[^{}]*\}", "", parts[0])  # `a_{n+1}` is a name
-    return bool(_ARITHMETIC.search(lhs))
+    # drop subscripts, commands, \text{} and words: what remains are variables, digits and operators
+    lhs = re.sub(r"_\{[^{}]*\}|_\w|\\text\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z]{3,}|\$", "", parts[0])
+    return bool(re.search(r"[A-Za-z]", lhs)) and bool(re.search(r"[-+\d^]", lhs))
 
 
 def _is_constant(core: str) -> bool:
@@ -159,7 +160,7 @@ class Answer:
     text: str  # after the named normalization steps
     core: str  # without $…$ and an outer \boxed{}
     key: str
-    number: tuple[int, int, int | None] | None
+    number: Number | None
     letter: str | None
     prose: bool
     equation: bool
@@ -184,9 +185,15 @@ def prepare(raw: str, config: MathConfig) -> Answer:
     elif _power_depth(raw) > config.max_power_depth:
         refusal = f"exponent tower deeper than {config.max_power_depth}: refused rather than evaluated"
     text = normalize(raw) if refusal is None else raw
-    core = _core(text)
+    if is_prose(text):
+        # a sentence: which part is the answer is math-verify's call ("final answer is" beats an
+        # earlier \boxed{}), so no fast path and no shape guard may guess it
+        core = _core(text)
+        return Answer(raw, text, core, "", None, None, True, False, False, False, refusal)
+    boxes = boxed_contents(text)
+    # math-verify reads the last \boxed{} first, so that is the answer whose shape the guards judge
+    core = boxes[-1].strip() if boxes else _core(text)
     letter = choice_letter(core)
-    prose = bool(_PROSE.search(re.sub(r"\\text\{[^{}]*\}", "", core)))
     return Answer(
         raw=raw,
         text=text,
@@ -194,23 +201,36 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         key=_text_key(core),
         number=plain_number(core) if refusal is None else None,
         letter=letter if len(letter) == 1 and letter.isalpha() and letter.isupper() else None,
-        prose=prose,
-        equation=not prose and _is_equation(core),
-        constant=not prose and _is_constant(core),
-        ellipsis=not prose and bool(_ELLIPSIS.search(core)),
+        prose=False,
+        equation=_is_equation(core),
+        constant=_is_constant(core),
+        ellipsis=bool(_ELLIPSIS.search(core)),
         refusal=refusal,
     )
 
 
-def _numbers_equal(
-    g: tuple[int, int, int | None], p: tuple[int, int, int | None], config: MathConfig
-) -> bool:
+def _numbers_equal(g: Number, p: Number, config: MathConfig) -> bool:
     """Exact numbers must be equal; a decimal must be the other value rounded to the digits it shows
-    (0.33 and 2.6667 for 1/3 and 8/3) and within `float_rel_tol` (so 0.3 is not 1/3)."""
-    a, b = Fraction(g[0], g[1]), Fraction(p[0], p[1])
+    (0.33 and 2.6667 for 1/3 and 8/3) and within `float_rel_tol` (so 0.3 is not 1/3). A percentage
+    on one side only may be written either way: 25% is 25 or 0.25."""
+    if g.percent != p.percent:
+        pct = g if g.percent else p
+        readings = (Number(pct.value, pct.places), Number(pct.value / 100, _shift(pct.places, 2)))
+        if g.percent:
+            return any(_close(r, p, config) for r in readings)
+        return any(_close(g, r, config) for r in readings)
+    return _close(g, p, config)
+
+
+def _shift(places: int | None, by: int) -> int | None:
+    return None if places is None else places + by
+
+
+def _close(g: Number, p: Number, config: MathConfig) -> bool:
+    a, b = g.value, p.value
     if a == b:
         return True
-    places = p[2] if p[2] is not None else g[2]  # the prediction is the approximation when both are decimals
+    places = p.places if p.places is not None else g.places  # the prediction is the approximation
     if places is None:
         return False
     half_ulp = Fraction(1, 2) * Fraction(10) ** -places
@@ -230,9 +250,10 @@ def _numeric_guard(g: Any, p: Any, config: MathConfig) -> str | None:
         diff = g - p
         if diff.is_Rational and not floats:
             return None if diff == 0 else "exact values differ"
-        # stay in sympy's arbitrary-exponent floats: 1/2004! underflows a Python float to 0
-        d = sympy.Abs(diff).evalf(50)
-        scale = sympy.Max(sympy.Abs(g), sympy.Abs(p)).evalf(50)
+        # evaluate first, then take sizes: Abs() of an exact radical asks sympy for its sign, which
+        # can factor minimal polynomials for seconds; sympy floats also keep 1/2004! from underflowing
+        d = abs(diff.evalf(50))
+        scale = max(abs(g.evalf(50)), abs(p.evalf(50)))
         tol = config.float_rel_tol if floats else config.exact_rel_tol
         if not (d.is_number and scale.is_number):
             return None

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
 
-__all__ = ["STEPS", "normalize", "plain_number"]
+__all__ = ["STEPS", "Number", "is_prose", "normalize", "plain_number"]
+
+# three words of four letters or more, not LaTeX commands (`\\frac`, `\\right`): a sentence
+_PROSE = re.compile(r"(?:(?<![\\A-Za-z])[A-Za-z]{4,}\b.*){3}", re.DOTALL)
+
+
+def is_prose(s: str) -> bool:
+    return bool(_PROSE.search(s))
 
 
 def strip_markdown_bold(s: str) -> str:
@@ -33,6 +42,16 @@ def plus_minus_sign(s: str) -> str:
     return re.sub(r"\+\s*-", "-", s)
 
 
+def currency(s: str) -> str:
+    """`\\$18.90` → `18.90`: a dollar sign is a unit, and math-verify cannot parse it inside math."""
+    return re.sub(r"\\\$\s*(?=[-\d.])", "", s)
+
+
+def degree_sign(s: str) -> str:
+    """`30°` → `30^\\circ`: math-verify strips `^\\circ` but not the Unicode sign."""
+    return s.replace("°", "^\\circ")
+
+
 def integral_decimals(s: str) -> str:
     """`14.0` → `14`: the same number, and sympy's float `1.0*i - i` is not simplified to zero."""
     return re.sub(r"(?<![\d.])(\d+)\.0+(?![\d.])", r"\1", s)
@@ -47,6 +66,18 @@ def plain_complex(s: str) -> str:
         return s
     s = re.sub(r"(?<![\d.])1\s*\*?\s*([ij])", r"\1", s.strip())
     return f"${s.replace('j', 'i').replace('*', '')}$"
+
+
+def mixed_number(s: str) -> str:
+    """`2\\frac{1}{2}` → `\\frac{5}{2}`: math-verify reads a mixed number as the product 2·½ = 1."""
+
+    def improper(m: re.Match[str]) -> str:
+        whole, num, den = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return f"\\frac{{{whole * den + num}}}{{{den}}}" if num < den else m.group(0)
+
+    return re.sub(
+        r"(?<![\d.^_{}\\a-zA-Z])(\d+)\s*\\[dt]?frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}", improper, s
+    )
 
 
 def choice_letter(s: str) -> str:
@@ -69,7 +100,28 @@ def plain_text_math(s: str) -> str:
         name, arg = m.groups()
         latex = f"\\sqrt{{{arg}}}" if name == "sqrt" else f"e^{{{arg}}}"
         out = out[: m.start()] + latex + out[m.end() :]
-    return f"${out}$"
+    return "$" + out.replace("*", " \\cdot ") + "$"
+
+
+_DELIMITED = re.compile(r"\$|\\\(|\\\[|\\boxed|\\fbox")
+
+
+def delimit_bare_latex(s: str) -> str:
+    """`\\frac{1}{2}`, `x^2+1`, `(1,2)` → `\\boxed{…}`: math-verify only reads LaTeX inside delimiters
+    (bare, `\\sqrt{3}` is nothing and `(1,2)` is 2). Prose and plain digits are left to its own search."""
+    # a lone number (`1 000`, `1,22` with a decimal comma) is read better by math-verify's own search
+    if (
+        _DELIMITED.search(s)
+        or is_prose(s)
+        or re.fullmatch(r"\s*-?(?:[\d\s]*|\d+,\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?\s*", s)
+    ):
+        return s
+    depth = 0
+    for c in s:
+        depth += (c == "{") - (c == "}")
+        if depth < 0:
+            break
+    return f"\\boxed{{{s.strip()}}}" if depth == 0 else f"${s.strip()}$"
 
 
 STEPS: tuple[Callable[[str], str], ...] = (
@@ -77,10 +129,14 @@ STEPS: tuple[Callable[[str], str], ...] = (
     roman_constants,
     sqrt_parentheses,
     plus_minus_sign,
+    currency,
+    degree_sign,
     integral_decimals,
     plain_complex,
+    mixed_number,
     choice_letter,
     plain_text_math,
+    delimit_bare_latex,
 )
 
 
@@ -91,6 +147,16 @@ def normalize(s: str) -> str:
 
 
 # ---- exact numbers, for the fast path that needs no sympy --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A plain number, exactly. `places` is the decimals shown (None: exact; negative for `1.5e3`)."""
+
+    value: Fraction
+    places: int | None = None
+    percent: bool = False
+
 
 _WRAPPERS = re.compile(
     r"^\s*(?:\$+|\\\(|\\\[)?\s*(?:\\boxed\s*\{(?P<boxed>.*)\}|(?P<bare>.*?))\s*(?:\$+|\\\)|\\\])?\s*$",
@@ -104,19 +170,15 @@ _NUMBER = re.compile(
     rf"|\\[dt]?frac\s*\{{\s*(?P<num>\d+)\s*\}}\s*\{{\s*(?P<den>\d+)\s*\}}"
     rf"|\\[dt]?frac(?P<num1>\d)(?P<den1>\d)"
     rf"|(?P<pnum>\d+)\s*/\s*(?P<pden>\d+)"
-    rf")$"
+    rf")\s*(?P<percent>\\?%|\\text\{{\s*\\?%\s*\}})?$"
 )
 
 
-def plain_number(s: str) -> tuple[int, int, int | None] | None:
-    """A plain number as an exact fraction: (numerator, denominator, decimal places shown).
-
-    Decimal places are None for exact numbers (integers, fractions) and may be negative for
-    scientific notation (`1.5e3` is precise to the hundreds: -2).
+def plain_number(s: str) -> Number | None:
+    """The value of `s` when it is a plain number, else None (math-verify decides).
 
     Only unambiguous shapes: integers (with thousands separators), decimals, scientific
-    notation, `a/b` and `\\frac{a}{b}`. Anything else (percent, units, text, symbols) is None
-    and goes to math-verify.
+    notation, `a/b` and `\\frac{a}{b}`, each optionally a percentage.
     """
     m = _WRAPPERS.match(s)
     if m is None:
@@ -128,27 +190,28 @@ def plain_number(s: str) -> tuple[int, int, int | None] | None:
     if n is None:
         return None
     g = n.groupdict()
-    negative = g["sign"] in ("-", "−")
     places: int | None = None
     if g["int"] is not None:
-        digits = g["int"].replace(",", "")
         frac = g["frac"] or ""
-        num, den = int(digits + frac), 10 ** len(frac)
+        value = Fraction(int(g["int"].replace(",", "") + frac), 10 ** len(frac))
         places = len(frac) if frac else None
         if g["exp"] is not None:
             e = int(g["exp"])
             if abs(e) > 400:
                 return None
-            num, den = (num * 10**e, den) if e >= 0 else (num, den * 10**-e)
+            value *= Fraction(10) ** e
             places = len(frac) - e
     elif g["frac_only"] is not None:
-        num, den, places = int(g["frac_only"]), 10 ** len(g["frac_only"]), len(g["frac_only"])
-    elif g["num"] is not None:
-        num, den = int(g["num"]), int(g["den"])
-    elif g["num1"] is not None:
-        num, den = int(g["num1"]), int(g["den1"])
+        value, places = Fraction(int(g["frac_only"]), 10 ** len(g["frac_only"])), len(g["frac_only"])
     else:
-        num, den = int(g["pnum"]), int(g["pden"])
-    if den == 0:
-        return None
-    return (-num if negative else num), den, places
+        num, den = (
+            (g["num"], g["den"])
+            if g["num"]
+            else (g["num1"], g["den1"])
+            if g["num1"]
+            else (g["pnum"], g["pden"])
+        )
+        if int(den) == 0:
+            return None
+        value = Fraction(int(num), int(den))
+    return Number(-value if g["sign"] in ("-", "−") else value, places, g["percent"] is not None)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from rewards.math.normalize import (
+    Number,
     choice_letter,
+    currency,
+    degree_sign,
+    delimit_bare_latex,
+    integral_decimals,
+    mixed_number,
+    plain_complex,
     plain_number,
     plain_text_math,
     plus_minus_sign,
@@ -31,6 +40,23 @@ from rewards.math.normalize import (
         (plain_text_math, "exp(16)", "$e^{16}$"),
         (plain_text_math, "the pizza is pi", "the pizza is pi"),
         (plain_text_math, "$\\pi$", "$\\pi$"),
+        (plain_text_math, "2*pi", "$2 \\cdot \\pi $"),
+        (degree_sign, "30°", "30^\\circ"),
+        (currency, "\\$18.90", "18.90"),
+        (currency, "$x$", "$x$"),
+        (integral_decimals, "14.0 - 2.50i", "14 - 2.50i"),
+        (plain_complex, "14 -1i", "$14 -i$"),
+        (plain_complex, "3 - 2j", "$3 - 2i$"),
+        (mixed_number, "2\\frac{1}{2}", "\\frac{5}{2}"),
+        (mixed_number, "x^2\\frac{1}{2}", "x^2\\frac{1}{2}"),
+        (mixed_number, "2\\frac{5}{3}", "2\\frac{5}{3}"),
+        (delimit_bare_latex, "\\sqrt{3}", "\\boxed{\\sqrt{3}}"),
+        (delimit_bare_latex, "(1,2)", "\\boxed{(1,2)}"),
+        (delimit_bare_latex, "2, 3", "\\boxed{2, 3}"),
+        (delimit_bare_latex, "1000,99", "1000,99"),
+        (delimit_bare_latex, "1 000", "1 000"),
+        (delimit_bare_latex, "$x$", "$x$"),
+        (delimit_bare_latex, "The final answer is surely five", "The final answer is surely five"),
     ],
 )
 def test_step(step, before: str, after: str) -> None:  # type: ignore[no-untyped-def]
@@ -40,19 +66,20 @@ def test_step(step, before: str, after: str) -> None:  # type: ignore[no-untyped
 @pytest.mark.parametrize(
     "text,number",
     [
-        ("5", (5, 1, None)),
-        ("-5", (-5, 1, None)),
-        ("7,425,000", (7425000, 1, None)),
-        ("1000.0", (10000, 10, 1)),
-        ("$\\frac{1}{2}$", (1, 2, None)),
-        ("\\boxed{0.5}", (5, 10, 1)),
-        ("1.5e3", (15000, 10, -2)),
-        ("\\frac12", (1, 2, None)),
+        ("5", Number(Fraction(5))),
+        ("-5", Number(Fraction(-5))),
+        ("7,425,000", Number(Fraction(7425000))),
+        ("1000.0", Number(Fraction(1000), 1)),
+        ("$\\frac{1}{2}$", Number(Fraction(1, 2))),
+        ("\\boxed{0.5}", Number(Fraction(1, 2), 1)),
+        ("1.5e3", Number(Fraction(1500), -2)),
+        ("\\frac12", Number(Fraction(1, 2))),
+        ("28\\%", Number(Fraction(28), None, True)),
+        ("12.5%", Number(Fraction(25, 2), 1, True)),
         ("0,111", None),
-        ("28\\%", None),
         ("x", None),
         ("1/0", None),
     ],
 )
-def test_plain_number(text: str, number: tuple[int, int, int | None] | None) -> None:
+def test_plain_number(text: str, number: Number | None) -> None:
     assert plain_number(text) == number

@@ -1,0 +1,36 @@
+"""Accuracy of referee's math verifier vs plain math-verify on the labeled set, in one run.
+
+    .venv/bin/python benchmarks/math_accuracy.py [FILE] [--json]
+
+Plain math-verify is `math_verify.verify(math_verify.parse(gold), math_verify.parse(pred))`
+with its defaults; both run in the same worker pool, so neither can hang the benchmark.
+Prints accuracy, false positives, false negatives, a per-tag table and every disagreement.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rewards.math import MathConfig, verify_jsonl
+
+DEFAULT = Path(__file__).resolve().parent / "data" / "math_labeled.jsonl"
+
+
+def main() -> int:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = Path(args[0]) if args else DEFAULT
+    with path.open() as f:
+        return verify_jsonl(
+            f,
+            sys.stdout,
+            report=True,
+            fmt="json" if "--json" in sys.argv else "text",
+            config=MathConfig(timeout_ms=5000),
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
