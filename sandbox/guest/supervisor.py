@@ -217,13 +217,13 @@ def write_files(files: dict[str, str]) -> None:
 
 
 def _force_remove(path: str) -> None:
-    def unlock(func, p, _exc):  # the program may have chmod'ed 000 its own dirs
-        os.chmod(os.path.dirname(p), 0o700)
-        os.chmod(p, 0o700)
-        func(p)
-
     if os.path.isdir(path) and not os.path.islink(path):
-        shutil.rmtree(path, onerror=unlock)
+        os.chmod(path, 0o700)  # the program may have locked its own dirs (chmod 000)
+        for root, dirs, _ in os.walk(path):
+            for d in dirs:
+                if not os.path.islink(os.path.join(root, d)):
+                    os.chmod(os.path.join(root, d), 0o700)
+        shutil.rmtree(path)
     else:
         os.unlink(path)
 

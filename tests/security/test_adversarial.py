@@ -1,0 +1,162 @@
+"""Adversarial programs through the real sandbox. Each gets a clear status; afterwards the host is
+unaffected and the next ordinary run succeeds. Network probes only ever target 127.0.0.1 and ::1."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import uuid
+
+import pytest
+
+from sandbox import ExecuteResult, ExecuteSpec, RunStatus, Sandbox
+
+pytestmark = pytest.mark.docker
+
+PROBE = "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))"
+
+
+async def run(sb: Sandbox, source: str, timeout_ms: int = 1_000, memory_mb: int = 128) -> ExecuteResult:
+    return await sb.execute(ExecuteSpec("python", source, timeout_ms=timeout_ms, memory_mb=memory_mb))
+
+
+async def assert_next_run_is_clean(sb: Sandbox) -> None:
+    for _ in range(sb.config.pool_size):  # every warm container, whichever the last run used
+        r = await run(sb, PROBE)
+        assert r.status is RunStatus.OK, r
+        assert len(ast.literal_eval(r.stdout)) == 2, r.stdout  # the supervisor and the probe itself
+
+
+def host_processes() -> int:
+    return sum(p.isdigit() for p in os.listdir("/proc"))
+
+
+ATTACKS = {
+    "fork bomb": ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+                  {RunStatus.TIMEOUT}),
+    "shell fork bomb": ("import os\nos.execv('/bin/sh', ['sh', '-c', 'b() { b | b & }; b; sleep 5'])",
+                        {RunStatus.TIMEOUT, RunStatus.OK, RunStatus.RUNTIME_ERROR}),
+    "memory bomb": ("x = []\nwhile True:\n    x.append(bytearray(1 << 20))", {RunStatus.MEMORY_LIMIT}),
+    "thread bomb": ("import threading, time\nwhile True:\n    threading.Thread(target=time.sleep, args=(60,)).start()",
+                    {RunStatus.TIMEOUT}),  # main thread fails, the others keep it alive
+    "cpu spin in threads": ("import threading\ndef spin():\n    while True: pass\n"
+                            "for _ in range(8): threading.Thread(target=spin).start()\nspin()", {RunStatus.TIMEOUT}),
+    "ignores SIGTERM": ("import signal, time\nfor s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
+                        "    signal.signal(s, signal.SIG_IGN)\ntime.sleep(60)", {RunStatus.TIMEOUT}),
+    "stdout flood": ("import sys\nwhile True:\n    sys.stdout.write('x' * 65536)", {RunStatus.OUTPUT_LIMIT}),
+    "stderr flood": ("import sys\nwhile True:\n    sys.stderr.write('x' * 65536)", {RunStatus.OUTPUT_LIMIT}),
+    "daemon outlives its run": ("import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+                                "        time.sleep(30)\n        open('/work/run/late', 'w').write('x')\n"
+                                "    os._exit(0)\nprint('parent done')", {RunStatus.OK}),
+    "kill -9 -1": ("import os\nos.kill(-1, 9)", {RunStatus.RUNTIME_ERROR}),
+    "kill -9 1 and friends": ("import os, signal\nfor s in (9, 15, 2, 19):\n    try:\n        os.kill(1, s)\n"
+                              "    except OSError:\n        pass\nprint('alive')", {RunStatus.OK}),
+    "locks its work dir": ("import os\nos.mkdir('d')\nopen('d/f', 'w').write('x')\nos.chmod('d', 0)\n"
+                           "os.chmod('/work/run', 0)", {RunStatus.OK}),
+}
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+async def test_attack_is_contained(sb: Sandbox, name: str) -> None:
+    source, statuses = ATTACKS[name]
+    before = host_processes()
+    r = await run(sb, source)
+    assert r.status in statuses, r
+    assert r.wall_ms < 3_000
+    await assert_next_run_is_clean(sb)
+    assert host_processes() < before + 20  # nothing escaped onto the host (other jobs share it)
+
+
+@pytest.mark.parametrize(("path", "size_mb"), [("/tmp/fill", 16), ("/work/run/fill", 64)])
+async def test_disk_fill_stops_at_the_tmpfs_size(sb: Sandbox, path: str, size_mb: int) -> None:
+    source = (f"import os\nf = open('{path}', 'wb')\ntry:\n    while True:\n        f.write(b'0' * (1 << 20))\n"
+              "        f.flush()\nexcept OSError as e:\n    print(e.errno)\n"
+              f"print(os.path.getsize('{path}') >> 20)")
+    r = await run(sb, source, memory_mb=256)
+    assert r.status in {RunStatus.OK, RunStatus.RUNTIME_ERROR}, r  # ENOSPC, or SIGXFSZ at the file cap
+    if r.status is RunStatus.OK:
+        errno, written = map(int, r.stdout.split())
+        assert errno == 28 and written <= size_mb
+    await assert_next_run_is_clean(sb)
+
+
+async def test_no_host_environment_files_or_docker_socket(sb: Sandbox) -> None:
+    marker = f"/tmp/referee-host-marker-{uuid.uuid4().hex}"
+    open(marker, "w").close()
+    os.environ["REFEREE_HOST_SECRET"] = "leak-me"
+    try:
+        source = (
+            "import os, json\nseen = {}\n"
+            "for p in ('/proc/1/environ', '/proc/1/mem', '/etc/shadow', '/var/run/docker.sock', '/run/docker.sock',"
+            f" '{marker}', '/work/main', '/root'):\n"
+            "    try:\n        open(p, 'rb').read(1)\n        seen[p] = 'readable'\n"
+            "    except OSError as e:\n        seen[p] = e.errno\n"
+            "print(json.dumps({'env': dict(os.environ), 'seen': seen}))"
+        )
+        r = await run(sb, source)
+    finally:
+        os.unlink(marker)
+        del os.environ["REFEREE_HOST_SECRET"]
+    assert r.status is RunStatus.OK, r
+    out = __import__("json").loads(r.stdout)
+    assert set(out["env"]) <= {"PATH", "HOME", "LANG", "TMPDIR", "PYTHONDONTWRITEBYTECODE"}
+    assert "readable" not in out["seen"].values(), out["seen"]
+
+
+async def test_privileges_are_dropped(sb: Sandbox) -> None:
+    source = (
+        "import os, ctypes\nstatus = dict(l.split(':\\t') for l in open('/proc/self/status').read().splitlines()"
+        " if ':\\t' in l)\nprint(os.getuid(), os.getgid(), status['CapEff'], status['CapBnd'], status['NoNewPrivs'],"
+        " status['Seccomp'])\n"
+        "for attempt in (lambda: os.setuid(0), lambda: open('/usr/x', 'w'), lambda: open('/etc/passwd', 'a')):\n"
+        "    try:\n        attempt()\n        print('ALLOWED')\n    except OSError:\n        pass\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\nprint('ptrace', libc.ptrace(16, 1, 0, 0))"  # PTRACE_ATTACH init
+    )
+    r = await run(sb, source)
+    assert r.status is RunStatus.OK, r
+    ids, ptrace = r.stdout.splitlines()
+    assert ids.split() == ["10001", "10001", "0000000000000000", "0000000000000000", "1", "2"]
+    assert ptrace == "ptrace -1" and "ALLOWED" not in r.stdout
+
+
+async def test_network_has_only_loopback_and_host_loopback_is_unreachable(sb: Sandbox) -> None:
+    listeners = []
+    for family, addr in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.bind((addr, 0))
+        s.listen()
+        s.setblocking(False)
+        listeners.append((s, addr, s.getsockname()[1]))
+    targets = [(addr, port) for _, addr, port in listeners]
+    source = (
+        "import socket\nprint(sorted(name for _, name in socket.if_nameindex()))\n"
+        f"for host, port in {targets!r}:\n"
+        "    try:\n        socket.create_connection((host, port), timeout=0.3)\n        print('CONNECTED')\n"
+        "    except OSError as e:\n        print(type(e).__name__)\n"
+    )
+    try:
+        r = await run(sb, source)
+        accepted = []
+        for s, _, _ in listeners:
+            with contextlib.suppress(BlockingIOError):
+                accepted.append(s.accept())
+    finally:
+        for s, _, _ in listeners:
+            s.close()
+    assert r.status is RunStatus.OK, r
+    lines = r.stdout.splitlines()
+    assert lines[0] == "['lo']"
+    assert "CONNECTED" not in lines and accepted == []
+
+
+async def test_containers_do_not_pile_up_under_attack(sb: Sandbox) -> None:
+    await asyncio.gather(*(run(sb, ATTACKS["fork bomb"][0], timeout_ms=300) for _ in range(6)))
+    await asyncio.sleep(1)  # replacements are started off the request path
+    pool = subprocess.run(["docker", "ps", "-q", "--filter", f"label=referee.pool={sb._pool.id}"],
+                          capture_output=True, text=True).stdout.split()
+    assert len(pool) <= sb.config.pool_size
+    await assert_next_run_is_clean(sb)
