@@ -237,6 +237,21 @@ def _close(g: Number, p: Number, config: MathConfig) -> bool:
     return abs(a - b) <= half_ulp and abs(a - b) <= Fraction(config.float_rel_tol) * max(abs(a), abs(b))
 
 
+def _decimal_matches(gold: Answer, pred: Number, config: MathConfig) -> bool:
+    """A decimal answer for an exact constant gold (`2.828` for `2\\sqrt{2}`, `3.14159` for `\\pi`):
+    math-verify compares at 6 decimals and misses these; the `_close` rule applies instead."""
+    exact = next((x for x in gold.parsed() if isinstance(x, sympy.Expr)), None)
+    if exact is None or exact.free_symbols or _has_float(exact):
+        return False
+    try:
+        value = exact.evalf(40)
+        if not value.is_real or not value.is_finite:
+            return False
+        return _close(Number(Fraction(str(value))), pred, config)
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return False
+
+
 def _has_float(e: Any) -> bool:
     return isinstance(e, sympy.Basic) and bool(e.atoms(sympy.Float))
 
@@ -305,6 +320,12 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
         return Judgement(False, _INVALID, f"gold {_show(gold.core)!r} could not be read as math")
     if not pred.parsed():
         return Judgement(False, _OK, f"{shown}: no math answer could be read")
+    if (
+        pred.number is not None
+        and pred.number.places is not None
+        and _decimal_matches(gold, pred.number, config)
+    ):
+        return Judgement(True, _OK, f"{shown}: the decimal is the value correctly rounded")
     pairs, why_not = _pairs(gold, pred)
     for g, p in pairs:
         if not math_verify.verify(g, p, timeout_seconds=None):  # type: ignore[arg-type]

@@ -45,6 +45,11 @@ def test_known_false_positives_are_rejected(gold: str, pred: str) -> None:
         ("\\frac{1}{3}", "0.3", False),  # rounds right but 10% off
         ("0.5", "0.51", False),
         ("3.14159", "3.14", True),
+        ("2\\sqrt{2}", "2.828", True),
+        ("2\\sqrt{2}", "2.8", False),  # rounds right but 1% off
+        ("\\pi", "3.14159", True),
+        ("\\pi", "3.1416", True),
+        ("\\pi", "3.1415", False),  # not the correct rounding
         ("1500", "1.5e3", True),
         ("-5", "5", False),
         ("0,111", "0.111", True),  # decimal comma
