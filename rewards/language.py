@@ -41,6 +41,7 @@ DEFAULT_LANGUAGES = ("en", "zh", "fr", "de", "es", "ru", "ja", "ko")
 # than the one reported (flat around these values: benchmarks/RESULTS_rewards.md).
 _SWITCH_COST = {NONE: 4.0, CLAUSE: 2.5, SENTENCE: 1.5}
 _FLOOR = 1e-4  # probability floor: lingua gives exactly 0 to languages of another script
+_CJK_CHUNK = 64
 _CACHE_MAX = 200_000  # words whose scores are kept per identifier
 
 
@@ -85,17 +86,20 @@ class LanguageIdentifier:
             self._scores[key] = cached
         return cached
 
-    def _emissions(self, ws: Sequence[Word]) -> list[tuple[float, ...]]:
-        """Per-word log-scores. A CJK character alone cannot tell Chinese from Japanese (kanji
-        are Han characters), so every character of a CJK run gets the scores of its whole run."""
-        out: list[tuple[float, ...]] = []
+    def _segments(self, ws: Sequence[Word]) -> list[tuple[int, int, tuple[float, ...]]]:
+        """(words, boundary before them, log-scores of each) for runs of words sharing scores.
+
+        A word is its own segment, except CJK: one character cannot tell Chinese from Japanese
+        (kanji are Han characters), so a run of CJK characters is scored as a whole, in chunks
+        of at most _CJK_CHUNK characters to keep lingua's cost linear."""
+        out = []
         i = 0
         while i < len(ws):
             j = i + 1
             if ws[i].cjk:
-                while j < len(ws) and ws[j].cjk and ws[j].boundary == NONE:
+                while j < len(ws) and j - i < _CJK_CHUNK and ws[j].cjk and ws[j].boundary == NONE:
                     j += 1
-            out += [self._word_scores("".join(w.text for w in ws[i:j]))] * (j - i)
+            out.append((j - i, ws[i].boundary, self._word_scores("".join(w.text for w in ws[i:j]))))
             i = j
         return out
 
@@ -113,30 +117,33 @@ class LanguageIdentifier:
         return out
 
     def _viterbi(self, ws: Sequence[Word]) -> list[Language]:
+        segments = self._segments(ws)
         n_lang = len(self.languages)
         scores = [0.0] * n_lang
         back: list[list[int]] = []
-        for w, emit in zip(ws, self._emissions(ws), strict=True):
+        for count, boundary, emit in segments:
             best = max(scores)
             arg = scores.index(best)
-            switched = best - _SWITCH_COST[w.boundary]
-            ptr = [0] * n_lang
+            switched = best - _SWITCH_COST[boundary]
+            ptr = [arg] * n_lang
             for lang in range(n_lang):
                 if scores[lang] >= switched:
-                    scores[lang] += emit[lang]
+                    scores[lang] += count * emit[lang]
                     ptr[lang] = lang
                 else:
-                    scores[lang] = switched + emit[lang]
-                    ptr[lang] = arg
+                    scores[lang] = switched + count * emit[lang]
             back.append(ptr)
-        if not ws:
+        if not segments:
             return []
         state = scores.index(max(scores))
         path = [state]
         for ptr in reversed(back[1:]):
             state = ptr[state]
             path.append(state)
-        return [self.languages[i] for i in reversed(path)]
+        out: list[Language] = []
+        for (count, _, _), state in zip(segments, reversed(path), strict=True):
+            out += [self.languages[state]] * count
+        return out
 
 
 _IDENTIFIERS: dict[frozenset[Language], LanguageIdentifier] = {}

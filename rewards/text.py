@@ -9,25 +9,30 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-__all__ = ["CLAUSE", "NONE", "SENTENCE", "Word", "chain_of_thought", "is_cjk", "tokens", "words"]
+__all__ = ["CLAUSE", "NONE", "SENTENCE", "Word", "chain_of_thought", "tokens", "words"]
 
 # Han (incl. extension A and compatibility), hiragana, katakana: written without spaces
-_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_CJK_CHARS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES)
 _CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_SET = frozenset(chr(c) for lo, hi in _CJK_RANGES for c in range(lo, hi + 1))  # faster than the regex
 
-# Removed before counting words: none of these are words of any natural language.
+# Removed before counting words: none of these are words of any natural language. Every
+# alternative is linear in the text: an opener without its closer runs to the end of the
+# text (like a completion cut off inside math) instead of being retried from each opener,
+# which made degenerate outputs ("\\[ a " x 20,000) take seconds.
 _NOT_PROSE = re.compile(
-    r"```.*?(?:```|\Z)"  # fenced code (an unclosed fence runs to the end)
+    r"```.*?(?:```|\Z)"  # fenced code
     r"|`[^`\n]*`"  # inline code
-    r"|\$\$.*?\$\$|\\\[.*?\\\]|\\\(.*?\\\)"  # display and \( \) math
+    r"|\$\$.*?(?:\$\$|\Z)|\\\[.*?(?:\\\]|\Z)|\\\(.*?(?:\\\)|\Z)"  # display and \( \) math
     # inline $…$ by Pandoc's rule (no space inside the dollars, no digit after the closing
     # one), so that "$PATH" or "$5 and $10" do not swallow the prose between two dollars
     r"|\$(?=\S)(?:[^$\n\\]|\\.)*?(?<=\S)\$(?!\d)"
-    r"|\\begin\{([a-zA-Z]+\*?)\}.*?\\end\{\1\}"  # LaTeX environments
+    r"|\\begin\{([a-zA-Z]+\*?)\}.*?(?:\\end\{\1\}|\Z)"  # LaTeX environments
     r"|\\[a-zA-Z]+"  # stray LaTeX commands
-    r"|https?://\S+|www\.\S+|\S+@\S+\.\w+"  # URLs, e-mail addresses
+    r"|https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+"  # URLs, e-mail addresses
     # chat-template special tokens with the role that follows them (Qwen, Llama 3) and markup tags
     r"|<[|｜][^<>]{0,60}?[|｜]>(?:(?:system|user|assistant|tool)\b)?|</?[A-Za-z][\w-]*>",
     re.DOTALL,
@@ -35,16 +40,18 @@ _NOT_PROSE = re.compile(
 # A word is letters, possibly joined by apostrophes or hyphens ("l'entrée", "well-known");
 # anything with digits, underscores, dots or operators inside (x2, foo_bar, os.path, a+b) is not.
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_EDGE_PUNCT = re.compile(r"^\W+|\W+$")
+# Longer letter runs are degenerate output, not words (German compounds stay under it), and
+# scoring them would cost the language identifier time superlinear in their length.
+MAX_WORD_CHARS = 64
+_CORE = re.compile(r"\w(?:.*\w)?")  # a token without its surrounding punctuation
 NONE, CLAUSE, SENTENCE = 0, 1, 2
 _SENTENCE_END = frozenset(".!?;:。！？；：…")
 _CLAUSE_END = frozenset(',)]}—–-"»”，、）')
 _CLAUSE_START = frozenset('([{"«“（')
-_TOKEN = re.compile(r"\n|\S+")
+_TOKEN = re.compile(f"\\n|[{_CJK_CHARS}]|[^\\s{_CJK_CHARS}]+")  # line break, CJK character, other run
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):  # a tuple: long CJK texts make one per character
     text: str
     cjk: bool  # one CJK character (counted per character)
     # what precedes the word: NONE, CLAUSE (comma, bracket, dash) or SENTENCE (sentence
@@ -66,13 +73,9 @@ def chain_of_thought(completion: str, tag: str = "think") -> str:
     return completion[begin : len(completion) if end < 0 else end]
 
 
-def is_cjk(ch: str) -> bool:
-    return bool(_CJK.fullmatch(ch))
-
-
 def words(text: str) -> list[Word]:
     """The natural-language words of `text`, in order (see the module docstring for the rules)."""
-    prose = _CJK.sub(r" \g<0> ", _NOT_PROSE.sub(" ", text))
+    prose = _NOT_PROSE.sub(" ", text)
     out: list[Word] = []
     boundary, prev_cjk = SENTENCE, False
     for m in _TOKEN.finditer(prose):
@@ -80,15 +83,15 @@ def words(text: str) -> list[Word]:
         if raw == "\n":
             boundary = SENTENCE
             continue
-        if len(raw) == 1 and _CJK.match(raw):
+        if raw in _CJK_SET:
             out.append(Word(raw, True, boundary if prev_cjk else SENTENCE))
             boundary, prev_cjk = NONE, True
             continue
         if raw[0] in _CLAUSE_START:
             boundary = max(boundary, CLAUSE)
-        core = _EDGE_PUNCT.sub("", raw)
-        if core and _WORD.fullmatch(core):
-            out.append(Word(core, False, SENTENCE if prev_cjk else boundary))
+        core = _CORE.search(raw)
+        if core and len(core.group()) <= MAX_WORD_CHARS and _WORD.fullmatch(core.group()):
+            out.append(Word(core.group(), False, SENTENCE if prev_cjk else boundary))
             boundary, prev_cjk = NONE, False
         if raw[-1] in _SENTENCE_END:
             boundary = SENTENCE

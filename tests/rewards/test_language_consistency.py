@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from score_one import run
 
@@ -160,3 +162,21 @@ async def test_target_outside_the_candidates_is_added() -> None:
 async def test_unknown_candidate_language_names_the_field() -> None:
     with pytest.raises(InvalidRequest, match=r"rewards\[0\]\.params\.languages"):
         await run("language_consistency", [Sample("s", "", "x", language="en")], languages=["klingon"])
+
+
+@pytest.mark.parametrize(
+    "degenerate",
+    [
+        "\\[ a " * 20_000,  # openers without closers were retried from each one: seconds
+        "\\begin{x} a " * 10_000,
+        "a" * 100_000,  # one "word" of 100k letters: lingua's cost is superlinear in length
+        "x@y " * 25_000,
+        "好" * 100_000,
+    ],
+    ids=["open-math", "open-env", "long-word", "at-signs", "long-cjk-run"],
+)
+async def test_degenerate_outputs_stay_fast(degenerate: str) -> None:
+    """RL policies do emit such loops; a reward that takes seconds on them stalls a batch."""
+    start = time.perf_counter()
+    await run("language_consistency", [Sample("s", "", degenerate, language="en")])
+    assert time.perf_counter() - start < 3.0  # quadratic behaviour took 8-16 s; linear takes < 0.5 s
