@@ -97,6 +97,7 @@ def test_chain_of_thought(completion: str, cot: str) -> None:
         ("首先我们计算 the sum of squares, 然后除以二。", "zh-CN", 11 / 15),
         ("首先我们计算 the sum of squares, 然后除以二。", "en", 4 / 15),
         ("まず二つの数を足します。", "ja", 1.0),  # kanji in Japanese are Japanese
+        ("먼저 두 수를 더합니다. Then we divide.", "ko", 4 / 7),
         # a Chinese aside does not reset the English around it: 8 en + 7 zh + 3 en
         ("Okay, so I need to find the sum. 嗯，我们先算一下。 Then we divide.", "en", 11 / 18),
     ],
