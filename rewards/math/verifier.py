@@ -74,7 +74,9 @@ class MathVerifier:
         """Split `items` over the workers (each parses the gold once) and keep their order."""
         if not items:
             return []
-        chunks = min(self.config.workers, len(items))
+        # split a group only over idle workers: under load each group stays on one worker (one gold
+        # parse), alone it spreads over the cores for latency
+        chunks = max(1, min(self.pool.idle(), len(items)))
         size = -(-len(items) // chunks)
         parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
         futures = [
