@@ -43,6 +43,8 @@ _SWITCH_COST = {NONE: 4.0, CLAUSE: 2.5, SENTENCE: 1.5}
 _FLOOR = 1e-4  # probability floor: lingua gives exactly 0 to languages of another script
 _CJK_CHUNK = 64
 _CACHE_MAX = 200_000  # words whose scores are kept per identifier
+_MAX_IDENTIFIERS = 8  # candidate sets kept built (lingua shares the models between them)
+_MAX_CANDIDATES = 16  # every candidate language loads ~25 MB of lingua models
 
 
 def parse_language(code: str) -> Language:
@@ -157,6 +159,8 @@ def identifier(languages: Sequence[Language]) -> LanguageIdentifier:
     if found is None:
         with _BUILD_LOCK:
             found = _IDENTIFIERS.get(key) or LanguageIdentifier(list(key))
+            if len(_IDENTIFIERS) >= _MAX_IDENTIFIERS:  # requests choose the sets: keep memory bounded
+                del _IDENTIFIERS[next(iter(_IDENTIFIERS))]
             _IDENTIFIERS[key] = found
     return found
 
@@ -178,8 +182,8 @@ class LanguageParams(Params):
     @field_validator("languages")
     @classmethod
     def _known(cls, codes: tuple[str, ...]) -> tuple[str, ...]:
-        if not codes:
-            raise ValueError("name at least one language")
+        if not 1 <= len(codes) <= _MAX_CANDIDATES:
+            raise ValueError(f"name 1 to {_MAX_CANDIDATES} languages")
         for code in codes:
             parse_language(code)
         return codes

@@ -160,9 +160,10 @@ async def test_target_outside_the_candidates_is_added() -> None:
     assert value == 1.0
 
 
-async def test_unknown_candidate_language_names_the_field() -> None:
+@pytest.mark.parametrize("languages", [["klingon"], [], ["en"] * 17], ids=["unknown", "none", "too-many"])
+async def test_bad_candidate_languages_name_the_field(languages: list[str]) -> None:
     with pytest.raises(InvalidRequest, match=r"rewards\[0\]\.params\.languages"):
-        await run("language_consistency", [Sample("s", "", "x", language="en")], languages=["klingon"])
+        await run("language_consistency", [Sample("s", "", "x", language="en")], languages=languages)
 
 
 @pytest.mark.parametrize(
