@@ -199,10 +199,11 @@ def language_consistency(sample: Sample, p: LanguageParams) -> RewardResult:
     """Share of the chain of thought's words in the target language, in [0, 1] (DeepSeek-R1).
 
     Target: `sample.language` (ISO 639-1, "zh-CN" → zh); without it, the main language of
-    the prompt when `detect_from_prompt`, else INVALID_INPUT. The CoT is the `<think>` content,
-    or the whole completion without think tags. Code, LaTeX, numbers and URLs are not words;
-    each CJK character is one word. Each word's language is lingua's, smoothed over its
-    sentence (see the module docstring). A CoT without words scores `empty_value`.
+    the prompt when `detect_from_prompt`, else INVALID_INPUT. The CoT is the `<think>` content
+    (up to `</think>` when the prompt opened the tag), or the whole completion without think
+    tags. Code, LaTeX, numbers, URLs, markup and chat-template tokens are not words; each CJK
+    character is one word. Each word's language is lingua's, smoothed over its neighbours
+    (see the module docstring). A CoT without words scores `empty_value`.
     """
     candidates = [parse_language(c) for c in p.languages]
     if sample.language:
