@@ -1,8 +1,9 @@
 """Text helpers shared by the structure, language and shaping rewards.
 
 - `chain_of_thought`: the reasoning part of a completion.
-- `words`: the natural-language words of a text, with code, LaTeX, numbers and URLs removed
-  and CJK ideographs/kana split into one unit per character (those scripts have no spaces).
+- `words`: the natural-language words of a text, with code, LaTeX, numbers, URLs, markup and
+  chat-template tokens removed, and CJK ideographs/kana split into one unit per character
+  (those scripts have no spaces).
 - `tokens`: a language-neutral tokenization for n-gram statistics (repetition).
 """
 
