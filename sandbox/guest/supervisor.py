@@ -134,6 +134,7 @@ def run(req: dict, target) -> dict:
         sel.register(w_in, selectors.EVENT_WRITE)
     else:
         os.close(w_in)
+    closed = set() if stdin else {w_in}
     written = 0
     status: int | None = None
     end_ms = None
@@ -173,6 +174,7 @@ def run(req: dict, target) -> dict:
                 if written >= len(stdin):
                     sel.unregister(w_in)
                     os.close(w_in)
+                    closed.add(w_in)
             else:
                 data = os.read(fd, 65536)
                 if not data:
@@ -191,10 +193,9 @@ def run(req: dict, target) -> dict:
             _, status = os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             status = 9  # reaped by kill_all_and_reap: it died of our SIGKILL
-    for key in list(sel.get_map().values()):
-        if key.fd != _wake_r:
-            os.close(key.fd)
     sel.close()
+    for fd in (r_out, r_err) if w_in in closed else (r_out, r_err, w_in):
+        os.close(fd)
     wall_ms = end_ms if end_ms is not None else (time.monotonic() - t0) * 1000
     return {
         "exit_code": os.waitstatus_to_exitcode(status) if status else 0,

@@ -141,3 +141,11 @@ async def test_start_reaps_containers_of_dead_owners() -> None:
     assert _labelled(f"{OWNER_LABEL}={owner}")
     async with Sandbox(cfg):
         assert _labelled(f"{OWNER_LABEL}={owner}") == []
+
+
+async def test_one_container_serves_hundreds_of_runs() -> None:
+    # Leaks (file descriptors, zombies, tmpfs space) only show after many runs in one container.
+    async with Sandbox(SandboxConfig(pool_size=1, runs_per_container=10_000)) as sandbox:
+        for i in range(300):
+            r = await sandbox.execute(ExecuteSpec("python", "print(input())", stdin=str(i)))
+            assert (r.status, r.stdout) == (RunStatus.OK, f"{i}\n"), (i, r)

@@ -143,3 +143,8 @@ async def test_bad_judge_requests(sb: Sandbox, spec: JudgeSpec, words: list[str]
     with pytest.raises(ValueError) as info:
         await sb.judge(spec)
     assert all(w in str(info.value) for w in words)
+
+
+async def test_constant_asserts_are_not_tests(sb: Sandbox) -> None:
+    tests = "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert True, 'This prints if this assert fails'\n"
+    assert await verdicts(sb, "def add(a, b):\n    return 0\n", tests) == [Verdict.WRONG_ANSWER]
