@@ -175,6 +175,8 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = True
         self.kills = 0  # workers killed for running past a deadline (for tests and metrics)
+        # golds whose parse ran past the deadline: refused at once next time, not after another kill
+        self._slow_golds: OrderedDict[str, None] = OrderedDict()
 
     def _spawn(self) -> _Proc:
         ctx = _context()
@@ -237,60 +239,88 @@ class WorkerPool:
         the worker is ready for it. Raises `PoolClosed` if the pool is closed."""
         if self._closed:
             raise PoolClosed("the math worker pool is not running; call start() first")
-        proc = self._idle.get()
+        if gold in self._slow_golds:
+            why = f"gold took longer than {self.config.timeout_ms} ms to parse (earlier)"
+            return [Judgement(False, "TIMEOUT", why)] * len(items)
+        proc: _Proc | None = self._idle.get()
         if proc is None or self._closed:
             self._idle.put(None)
             raise PoolClosed("the math worker pool was closed")
         timeout_s = self.config.timeout_ms / 1000
         out: list[Judgement] = []
+        broken_pipes = 0
         try:
             while len(out) < len(items):
+                if proc is None:  # the last one was killed and items remain: they need a worker now
+                    proc = self._spawn()
                 todo = list(items[len(out) :])
                 try:
                     proc.conn.send((kind, gold, todo, fallbacks))
                 except (BrokenPipeError, OSError):
-                    proc = self._replace(proc)
+                    proc = self._discard(proc)
+                    broken_pipes += 1
+                    if broken_pipes > 2:
+                        out += [Judgement(False, "ERROR", "math worker could not be started")] * len(todo)
                     continue
                 if self._receive(proc, timeout_s) is None:
                     dead = not proc.process.is_alive()
-                    proc = self._replace(proc)
+                    proc = self._discard(proc)
                     why = (
                         "worker died"
                         if dead
-                        else f"gold answer took longer than {self.config.timeout_ms} ms to parse"
+                        else f"gold took longer than {self.config.timeout_ms} ms to parse"
                     )
-                    out += [Judgement(False, "TIMEOUT" if not dead else "ERROR", why)] * len(todo)
+                    out += [Judgement(False, "ERROR" if dead else "TIMEOUT", why)] * len(todo)
                     break
                 for _ in todo:
                     started = time.monotonic()
                     msg = self._receive(proc, timeout_s)
                     if msg is None:
                         dead = not proc.process.is_alive()
-                        proc = self._replace(proc)
-                        if dead:
-                            out.append(Judgement(False, "ERROR", "worker died while grading (memory?)"))
-                        else:
-                            waited = int((time.monotonic() - started) * 1000)
-                            out.append(
-                                Judgement(
-                                    False,
-                                    "TIMEOUT",
-                                    f"no verdict within {self.config.timeout_ms} ms (killed after {waited} ms)",
-                                )
+                        proc = self._discard(proc)
+                        waited = int((time.monotonic() - started) * 1000)
+                        out.append(
+                            Judgement(False, "ERROR", "worker died while grading (memory?)")
+                            if dead
+                            else Judgement(
+                                False,
+                                "TIMEOUT",
+                                f"no verdict within {self.config.timeout_ms} ms (killed after {waited} ms)",
                             )
+                        )
                         break
                     equal, status, detail = msg[1]  # type: ignore[misc]
                     out.append(Judgement(equal, status, detail))
         finally:
-            if self._closed:
+            if proc is None:
+                self._refill()
+            elif self._closed:
                 self._kill(proc)
             else:
                 self._idle.put(proc)
         return out
 
-    def _replace(self, proc: _Proc) -> _Proc:
+    def _remember_slow(self, gold: str) -> None:
+        with self._lock:
+            self._slow_golds[gold] = None
+            if len(self._slow_golds) > 1024:
+                self._slow_golds.popitem(last=False)
+
+    def _discard(self, proc: _Proc) -> None:
+        """Kill a worker that ran past its deadline (or broke); its replacement comes later."""
         self.kills += 1
         self._kill(proc)
-        if self._closed:
-            raise PoolClosed("the math worker pool was closed")
-        return self._spawn()
+
+    def _refill(self) -> None:
+        """Start a replacement worker in the background, so the caller gets its TIMEOUT now."""
+
+        def spawn() -> None:
+            if self._closed:
+                return
+            proc = self._spawn()
+            if self._closed:
+                self._kill(proc)
+            else:
+                self._idle.put(proc)
+
+        threading.Thread(target=spawn, name="referee-math-respawn", daemon=True).start()

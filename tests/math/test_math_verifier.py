@@ -117,3 +117,13 @@ async def test_closed_verifier_says_what_to_do() -> None:
         assert (await v.verify("1", "1.0")).equal
     with pytest.raises(PoolClosed):
         await v.verify("1", "1")
+
+
+async def test_a_gold_that_timed_out_is_refused_at_once_next_time(verifier: MathVerifier) -> None:
+    gold = "$(10^{12})!$"
+    first = await verifier.verify(gold, "1")
+    started = time.monotonic()
+    again = await verifier.score_group(gold, ["\\boxed{1}"] * 4)
+    assert first.status == Status.TIMEOUT and "parse" in first.detail
+    assert [r.status for r in again] == [Status.TIMEOUT] * 4
+    assert time.monotonic() - started < 0.5
