@@ -60,7 +60,7 @@ class Candidate:
         ours, theirs = socket.socketpair()
         self.oom_before = _oom_kills()
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", "-I", CANDIDATE, str(theirs.fileno())],
+            ["/usr/bin/python3", "-I", "-S", CANDIDATE, str(theirs.fileno())],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
