@@ -288,6 +288,11 @@ class WorkerPool:
                                 f"no verdict within {self.config.timeout_ms} ms (killed after {waited} ms)",
                             )
                         )
+                        if not dead and len(out) < len(items):
+                            proc = self._probe(gold, timeout_s)
+                            if proc is None:  # the gold is to blame: spare the rest a kill each
+                                why = f"gold cannot be compared within {self.config.timeout_ms} ms"
+                                out += [Judgement(False, "TIMEOUT", why)] * (len(items) - len(out))
                         break
                     equal, status, detail = msg[1]  # type: ignore[misc]
                     out.append(Judgement(equal, status, detail))
@@ -299,6 +304,20 @@ class WorkerPool:
             else:
                 self._idle.put(proc)
         return out
+
+    def _probe(self, gold: str, timeout_s: float) -> _Proc | None:
+        """After a timeout: is the gold itself slow (`(10^{12})!`)? Compare it with `0` on a fresh
+        worker; the worker is returned when it answers in time, else the gold is remembered."""
+        proc = self._spawn()
+        try:
+            proc.conn.send(("answers", gold, ["0"], None))
+            if self._receive(proc, timeout_s) is not None and self._receive(proc, timeout_s) is not None:
+                return proc
+        except (BrokenPipeError, OSError):
+            pass
+        self._discard(proc)
+        self._remember_slow(gold)
+        return None
 
     def _remember_slow(self, gold: str) -> None:
         with self._lock:
