@@ -11,6 +11,7 @@ Every call has a deadline (TRL awaits reward functions with none, so ours must).
 Retries on UNAVAILABLE use gRPC's own retry policy (service config), with exponential
 backoff; after the last attempt a `RefereeUnavailable` names the address. Samples are
 `rewards.Sample` objects or dicts in the API's JSON shape; results are `rewards.SampleResult`.
+For a remote server started with a token and TLS: `RefereeClient(target, token=…, tls_ca_file=…)`.
 
     RefereeError
     ├── RefereeUnavailable   the server cannot be reached (after retries)
@@ -21,12 +22,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import grpc
 from google.protobuf import json_format
 
+from referee.auth import bearer
 from referee.convert import sample_result_from_proto, sample_to_proto, specs_to_proto
 from referee.v1 import referee_pb2 as pb
 from referee.v1 import referee_pb2_grpc as pb_grpc
@@ -134,16 +137,7 @@ def _translate(exc: grpc.RpcError, target: str) -> RefereeError:
 
 
 class _Base:
-    def __init__(self, target: str, timeout_s: float, retries: int, max_message_mb: int) -> None:
-        if "," in target and not target.startswith(("ipv4:", "ipv6:", "dns:")):
-            target = "ipv4:" + target  # several endpoints: let gRPC's round_robin spread the calls
-        self.target = target
-        self.timeout_s = timeout_s
-        self.options = _channel_options(retries, max_message_mb)
-
-
-class RefereeClient(_Base):
-    """Blocking client. Thread-safe: one client can serve many threads."""
+    _grpc: Any = grpc  # the module that makes channels: grpc or grpc.aio
 
     def __init__(
         self,
@@ -152,10 +146,25 @@ class RefereeClient(_Base):
         timeout_s: float = 120.0,
         retries: int = 4,
         max_message_mb: int = 64,
+        token: str | None = None,
+        tls_ca_file: str | Path | None = None,
     ) -> None:
-        super().__init__(target, timeout_s, retries, max_message_mb)
-        self._channel = grpc.insecure_channel(self.target, options=self.options)
+        if "," in target and not target.startswith(("ipv4:", "ipv6:", "dns:")):
+            target = "ipv4:" + target  # several endpoints: let gRPC's round_robin spread the calls
+        self.target = target
+        self.timeout_s = timeout_s
+        self.metadata = bearer(token) if token else ()
+        options = _channel_options(retries, max_message_mb)
+        if tls_ca_file is None:
+            self._channel = self._grpc.insecure_channel(target, options=options)
+        else:
+            credentials = grpc.ssl_channel_credentials(Path(tls_ca_file).read_bytes())
+            self._channel = self._grpc.secure_channel(target, credentials, options=options)
         self._stub = pb_grpc.RewardServiceStub(self._channel)
+
+
+class RefereeClient(_Base):
+    """Blocking client. Thread-safe: one client can serve many threads."""
 
     def __enter__(self) -> RefereeClient:
         return self
@@ -170,7 +179,7 @@ class RefereeClient(_Base):
 
     def _call(self, method: Any, request: Any, timeout_s: float | None) -> Any:
         try:
-            return method(request, timeout=timeout_s or self.timeout_s, wait_for_ready=False)
+            return method(request, timeout=timeout_s or self.timeout_s, metadata=self.metadata)
         except grpc.RpcError as exc:
             raise _translate(exc, self.target) from None
 
@@ -192,17 +201,7 @@ class RefereeClient(_Base):
 class AsyncRefereeClient(_Base):
     """asyncio client; create it inside the event loop that uses it."""
 
-    def __init__(
-        self,
-        target: str = DEFAULT_TARGET,
-        *,
-        timeout_s: float = 120.0,
-        retries: int = 4,
-        max_message_mb: int = 64,
-    ) -> None:
-        super().__init__(target, timeout_s, retries, max_message_mb)
-        self._channel = grpc.aio.insecure_channel(self.target, options=self.options)
-        self._stub = pb_grpc.RewardServiceStub(self._channel)
+    _grpc = grpc.aio
 
     async def __aenter__(self) -> AsyncRefereeClient:
         return self
@@ -217,7 +216,7 @@ class AsyncRefereeClient(_Base):
 
     async def _call(self, method: Any, request: Any, timeout_s: float | None) -> Any:
         try:
-            return await method(request, timeout=timeout_s or self.timeout_s)
+            return await method(request, timeout=timeout_s or self.timeout_s, metadata=self.metadata)
         except grpc.RpcError as exc:
             raise _translate(exc, self.target) from None
 

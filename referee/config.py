@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FilePath, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -49,6 +49,19 @@ class ServerConfig(BaseModel):
     )
     request_timeout_s: float = Field(600.0, gt=0, description="server-side cap on one request's scoring time")
     grace_s: float = Field(10.0, ge=0, description="on shutdown, how long in-flight requests may finish")
+    token: SecretStr | None = Field(
+        None, description="shared token clients must send (Bearer); None: no auth"
+    )
+    tls_cert_file: FilePath | None = Field(
+        None, description="PEM certificate chain; with tls_key_file enables TLS"
+    )
+    tls_key_file: FilePath | None = Field(None, description="PEM private key for tls_cert_file")
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> ServerConfig:
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("tls_cert_file and tls_key_file go together: give both or neither")
+        return self
 
 
 class Settings(BaseSettings):

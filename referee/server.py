@@ -22,6 +22,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from referee.auth import TokenInterceptor
 from referee.config import Settings
 from referee.convert import (
     reward_info_to_proto,
@@ -229,13 +230,25 @@ async def start_server(
     balancer never sends work to a replica whose pools are still starting.
     """
     metrics = Metrics()
-    server = grpc.aio.server(options=_server_options(settings))
+    cfg = settings.server
+    interceptors = [TokenInterceptor(cfg.token.get_secret_value())] if cfg.token else []
+    server = grpc.aio.server(options=_server_options(settings), interceptors=interceptors)
     pb_grpc.add_RewardServiceServicer_to_server(RewardServicer(engine, settings, metrics), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
-    address = f"{settings.server.host}:{settings.server.port}"
-    port = server.add_insecure_port(address)
+    address = f"{cfg.host}:{cfg.port}"
+    if cfg.tls_cert_file and cfg.tls_key_file:
+        credentials = grpc.ssl_server_credentials(
+            [(cfg.tls_key_file.read_bytes(), cfg.tls_cert_file.read_bytes())]
+        )
+        port = server.add_secure_port(address, credentials)
+    else:
+        port = server.add_insecure_port(address)
+    if cfg.host not in ("127.0.0.1", "::1", "localhost") and not cfg.token:
+        log.warning(
+            "serving on %s without a token: anyone who reaches it can run code in your sandbox", address
+        )
     if port == 0:
         raise OSError(f"cannot bind {address}")
     for name in ("", SERVICE_NAME):

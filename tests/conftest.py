@@ -21,10 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 REFEREE = [sys.executable, "-m", "referee.cli"]
 
 
-def wait_serving(target: str, timeout_s: float = 120.0) -> None:
+def wait_serving(target: str, timeout_s: float = 120.0, tls_ca_file: Path | None = None) -> None:
     """Block until the server's health service says SERVING (i.e. it has warmed up)."""
     deadline = time.monotonic() + timeout_s
-    with grpc.insecure_channel(target) as channel:
+    channel = (
+        grpc.secure_channel(target, grpc.ssl_channel_credentials(tls_ca_file.read_bytes()))
+        if tls_ca_file
+        else grpc.insecure_channel(target)
+    )
+    with channel:
         stub = health_pb2_grpc.HealthStub(channel)
         while time.monotonic() < deadline:
             try:
@@ -42,7 +47,9 @@ def wait_serving(target: str, timeout_s: float = 120.0) -> None:
 class ServerProcess:
     """`referee serve --port 0` in a subprocess; the bound port is read from its first line."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *args: str, env: dict[str, str] | None = None, tls_ca_file: Path | None = None
+    ) -> None:
         self.proc = subprocess.Popen(
             [*REFEREE, "serve", "--port", "0", *args],
             stdout=subprocess.PIPE,
@@ -62,7 +69,7 @@ class ServerProcess:
                 break
         else:
             raise RuntimeError("server exited before serving:\n" + "".join(lines))
-        wait_serving(self.target)
+        wait_serving(self.target, tls_ca_file=tls_ca_file)
 
     def stop(self) -> int:
         self.proc.send_signal(signal.SIGTERM)

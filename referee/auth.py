@@ -1,0 +1,50 @@
+"""Optional shared-token authentication for non-local deployments.
+
+Clients send `authorization: Bearer <token>` metadata; anything else gets
+UNAUTHENTICATED before any work is done. The health service stays open so load
+balancers and Kubernetes probes (which cannot send a token) still see readiness.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import grpc
+
+__all__ = ["TokenInterceptor", "bearer"]
+
+_OPEN_PREFIXES = ("/grpc.health.v1.Health/",)
+
+
+def bearer(token: str) -> tuple[tuple[str, str], ...]:
+    """The call metadata that carries `token`."""
+    return (("authorization", f"Bearer {token}"),)
+
+
+def _refuse(message: str) -> grpc.RpcMethodHandler:
+    async def deny(request: Any, context: grpc.aio.ServicerContext) -> None:
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, message)
+
+    return grpc.unary_unary_rpc_method_handler(deny)
+
+
+class TokenInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, token: str) -> None:
+        self._expected = f"Bearer {token}".encode()
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        if details.method.startswith(_OPEN_PREFIXES):
+            return await continuation(details)
+        sent = dict(details.invocation_metadata or ()).get("authorization")
+        if sent is None:
+            return _refuse("missing token: send metadata 'authorization: Bearer <token>'")
+        # Constant-time comparison: the token must not leak through response timing.
+        if not hmac.compare_digest(str(sent).encode(), self._expected):
+            return _refuse("wrong token")
+        return await continuation(details)
