@@ -181,12 +181,13 @@ class Sandbox:
     async def _call(self, c: Container, req: dict[str, Any], timeout_ms: int, *, reset: bool = False) -> dict[str, Any]:
         req = {**req, "timeout_ms": timeout_ms, "output_cap_bytes": self.config.output_cap_bytes,
                "file_cap_bytes": self.config.work_tmpfs_mb << 20, "reset": reset}
+        t0 = time.monotonic()
         try:
             reply = await c.call(req, (timeout_ms + self.config.host_grace_ms) / 1000)
         except HostDeadline as exc:
             # The supervisor itself did not come back: the program overran, killed from outside.
             return {"exit_code": -9, "timed_out": True, "output_limited": False, "oom_killed": False,
-                    "leftovers": True, "stdout": "", "stderr": "", "wall_ms": float(timeout_ms),
+                    "leftovers": True, "stdout": "", "stderr": "", "wall_ms": (time.monotonic() - t0) * 1000,
                     "tests": [], "host_deadline": str(exc)}
         if reply.get("timed_out") or reply.get("oom_killed") or reply.get("leftovers") or reply.get("output_limited"):
             c.reusable = False

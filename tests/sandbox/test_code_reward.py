@@ -39,7 +39,7 @@ async def test_fraction_and_all_or_nothing(sb: Sandbox) -> None:
 @pytest.mark.docker
 async def test_stdio_cpp_and_compile_error(sb: Sandbox) -> None:
     ref = CodeReference(language="cpp", cases=(IOCase("2 3", "5"), IOCase("4 4", "8")))
-    ok = "```cpp\n#include <cstdio>\nint main(){int a,b;scanf(\"%d%d\",&a,&b);printf(\"%d\\n\",a+b);}\n```"
+    ok = '```cpp\n#include <cstdio>\nint main(){int a,b;scanf("%d%d",&a,&b);printf("%d\\n",a+b);}\n```'
     bad = "```cpp\nint main( {\n```"
     r = await score([sample(ok, ref), sample(bad, ref)], sb)
     assert (r[0].value, r[0].status) == (1.0, Status.OK)

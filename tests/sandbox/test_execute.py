@@ -27,8 +27,12 @@ async def run(sb: Sandbox, source: str, language: str = "python", **kw) -> objec
 
 
 async def test_python_stdout_stdin_and_files(sb: Sandbox) -> None:
-    r = await run(sb, "import sys; print(sys.stdin.read().upper(), open('data.txt').read())", stdin="abc",
-                  files={"data.txt": "42"})
+    r = await run(
+        sb,
+        "import sys; print(sys.stdin.read().upper(), open('data.txt').read())",
+        stdin="abc",
+        files={"data.txt": "42"},
+    )
     assert (r.status, r.exit_code, r.stdout) == (RunStatus.OK, 0, "ABC 42\n")
     assert 0 < r.wall_ms < 2_000
 
@@ -51,8 +55,11 @@ async def test_statuses(sb: Sandbox, source: str, status: RunStatus, code: int) 
 
 
 async def test_timeout_is_enforced_from_outside_and_prompt(sb: Sandbox) -> None:
-    r = await run(sb, "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(60)",
-                  timeout_ms=300)
+    r = await run(
+        sb,
+        "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(60)",
+        timeout_ms=300,
+    )
     assert r.status is RunStatus.TIMEOUT
     assert 290 <= r.wall_ms < 1_500
 
@@ -64,10 +71,18 @@ async def test_output_is_cut_at_the_cap(sb: Sandbox) -> None:
 
 
 async def test_c_and_cpp(sb: Sandbox) -> None:
-    c = await run(sb, '#include <stdio.h>\nint main(){int a,b;scanf("%d %d",&a,&b);printf("%d\\n",a*b);}', "c",
-                  stdin="6 7")
-    cpp = await run(sb, "#include <bits/stdc++.h>\nint main(){std::vector<int> v{3,1,2};std::sort(v.begin(),v.end());"
-                        "for(int x:v) std::cout<<x;}", "c++")
+    c = await run(
+        sb,
+        '#include <stdio.h>\nint main(){int a,b;scanf("%d %d",&a,&b);printf("%d\\n",a*b);}',
+        "c",
+        stdin="6 7",
+    )
+    cpp = await run(
+        sb,
+        "#include <bits/stdc++.h>\nint main(){std::vector<int> v{3,1,2};std::sort(v.begin(),v.end());"
+        "for(int x:v) std::cout<<x;}",
+        "c++",
+    )
     assert (c.status, c.stdout) == (RunStatus.OK, "42\n")
     assert (cpp.status, cpp.stdout) == (RunStatus.OK, "123")
 
@@ -97,13 +112,18 @@ async def test_bad_requests_are_value_errors_naming_the_field(sb: Sandbox, spec,
 
 async def test_nothing_of_one_run_is_visible_to_the_next(sb: Sandbox) -> None:
     # Visits are reused, so leave a process, files in every writable place, then look for them.
-    litter = ("import os, subprocess\n"
-              "subprocess.Popen(['sleep', '30'], start_new_session=True)\n"
-              "for p in ('/tmp/x', '/work/x', '/work/run/x', '/dev/shm/x'): open(p, 'w').write('secret')")
+    litter = (
+        "import os, subprocess\n"
+        "subprocess.Popen(['sleep', '30'], start_new_session=True)\n"
+        "for p in ('/tmp/x', '/work/x', '/work/run/x', '/dev/shm/x'): open(p, 'w').write('secret')"
+    )
     assert (await run(sb, litter)).status is RunStatus.OK
     for _ in range(sb.config.pool_size + 1):  # whichever container comes next
-        probe = await run(sb, "import os\nprint(([p for p in os.listdir('/proc') if p.isdigit()],"
-                              "[f for d in ('/tmp', '/work', '/work/run', '/dev/shm') for f in os.listdir(d)]))")
+        probe = await run(
+            sb,
+            "import os\nprint(([p for p in os.listdir('/proc') if p.isdigit()],"
+            "[f for d in ('/tmp', '/work', '/work/run', '/dev/shm') for f in os.listdir(d)]))",
+        )
         assert probe.status is RunStatus.OK
         pids, files = eval(probe.stdout)
         assert sorted(pids, key=int)[0] == "1" and len(pids) == 2, pids  # the supervisor and the probe
@@ -116,7 +136,9 @@ async def test_sixteen_concurrent_runs(sb: Sandbox) -> None:
 
 
 def _labelled(label: str) -> list[str]:
-    out = subprocess.run(["docker", "ps", "-aq", "--filter", f"label={label}"], capture_output=True, text=True)
+    out = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", f"label={label}"], capture_output=True, text=True
+    )
     return out.stdout.split()
 
 
@@ -136,8 +158,11 @@ async def test_start_reaps_containers_of_dead_owners() -> None:
     dead_pid = 2**22 + 17  # above pid_max's default: no such process
     owner = f"{socket.gethostname()}/{dead_pid}"
     cfg = SandboxConfig(pool_size=1)
-    subprocess.run(["docker", "create", "--label", "referee=1", "--label", f"{OWNER_LABEL}={owner}", cfg.image],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["docker", "create", "--label", "referee=1", "--label", f"{OWNER_LABEL}={owner}", cfg.image],
+        check=True,
+        capture_output=True,
+    )
     assert _labelled(f"{OWNER_LABEL}={owner}")
     async with Sandbox(cfg):
         assert _labelled(f"{OWNER_LABEL}={owner}") == []

@@ -83,9 +83,27 @@ async def test_recovers_when_the_daemon_comes_back(tmp_path: Path) -> None:
 
 async def test_containers_killed_under_the_pool_are_replaced() -> None:
     async with Sandbox(SandboxConfig(pool_size=2)) as sb:
-        ids = subprocess.run(["docker", "ps", "-q", "--filter", f"label={POOL_LABEL}={sb._pool.id}"],
-                             capture_output=True, text=True, check=True).stdout.split()
+        ids = subprocess.run(
+            ["docker", "ps", "-q", "--filter", f"label={POOL_LABEL}={sb._pool.id}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         assert len(ids) == 2
         subprocess.run(["docker", "kill", *ids], capture_output=True, check=True)
         results = await asyncio.gather(*(sb.execute(HELLO) for _ in range(3)))
     assert [r.status for r in results] == [RunStatus.OK] * 3
+
+
+async def test_a_supervisor_that_stops_answering_is_killed_from_outside() -> None:
+    # `docker pause` freezes the whole container, supervisor included: only the host deadline is left.
+    async with Sandbox(SandboxConfig(pool_size=1, host_grace_ms=500)) as sb:
+        cid = subprocess.run(["docker", "ps", "-q", "--filter", f"label={POOL_LABEL}={sb._pool.id}"],
+                             capture_output=True, text=True, check=True).stdout.split()[0]
+        run = asyncio.create_task(sb.execute(ExecuteSpec("python", "import time; time.sleep(0.5)", timeout_ms=800)))
+        await asyncio.sleep(0.2)
+        subprocess.run(["docker", "pause", cid], capture_output=True, check=True)
+        r = await run
+        assert r.status is RunStatus.TIMEOUT and "no answer" in r.detail, r
+        assert r.wall_ms >= 800 + 500
+        assert (await sb.execute(HELLO)).status is RunStatus.OK  # on a fresh container

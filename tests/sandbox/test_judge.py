@@ -65,17 +65,17 @@ HACKS = {
     "equal to everything": "class E:\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return E()\n",
     "int subclass": "class I(int):\n    def __eq__(self, o):\n        return True\ndef add(a, b):\n    return I(0)\n",
     "patched builtins": "import builtins\nbuiltins.AssertionError = type('N', (Exception,), {})\n"
-                        "builtins.isinstance = lambda *a: True\ndef add(a, b):\n    return 0\n",
+    "builtins.isinstance = lambda *a: True\ndef add(a, b):\n    return 0\n",
     "fake pass markers": "import sys\nprint('PASS\\n' * 10 + '{\"verdict\": \"PASS\"}')\nsys.stdout.flush()\n"
-                         "def add(a, b):\n    print('{\"name\": \"x\", \"verdict\": \"PASS\"}')\n    return 0\n",
+    'def add(a, b):\n    print(\'{"name": "x", "verdict": "PASS"}\')\n    return 0\n',
     "sleep past the deadline": "import time\ndef add(a, b):\n    time.sleep(60)\n",
     "read the tests": "import os, glob\nfound = []\nfor p in glob.glob('/proc/*/fd/*') + glob.glob('/proc/*/mem') + "
-                      "glob.glob('/work/**', recursive=True) + glob.glob('/tmp/**', recursive=True):\n"
-                      "    try:\n        found.append(open(p, 'rb').read(1 << 16))\n    except Exception:\n        pass\n"
-                      "def add(a, b):\n    return 0 if not any(b'assert add' in f for f in found) else 'LEAK'\n",
+    "glob.glob('/work/**', recursive=True) + glob.glob('/tmp/**', recursive=True):\n"
+    "    try:\n        found.append(open(p, 'rb').read(1 << 16))\n    except Exception:\n        pass\n"
+    "def add(a, b):\n    return 0 if not any(b'assert add' in f for f in found) else 'LEAK'\n",
     "write to the runner's fds": "import os, glob\nfor p in glob.glob('/proc/*/fd/*'):\n    try:\n"
-                                 "        os.write(os.open(p, os.O_WRONLY), b'{\"name\": \"x\", \"verdict\": \"PASS\", \"detail\": \"\", \"ms\": 0}\\n')\n"
-                                 "    except OSError:\n        pass\ndef add(a, b):\n    return 0\n",
+    '        os.write(os.open(p, os.O_WRONLY), b\'{"name": "x", "verdict": "PASS", "detail": "", "ms": 0}\\n\')\n'
+    "    except OSError:\n        pass\ndef add(a, b):\n    return 0\n",
 }
 
 
@@ -94,7 +94,7 @@ async def test_next_judge_is_unaffected_by_a_hack(sb: Sandbox) -> None:
 
 CASES = (StdioCase("1 2\n", "3\n"), StdioCase("5 5\n", "10\n"))
 SUM_PY = "a, b = map(int, input().split())\nprint(a + b)\n"
-SUM_CPP = "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<\"  \\n\\n\";}"
+SUM_CPP = '#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<"  \\n\\n";}'
 
 
 @pytest.mark.parametrize(("language", "source"), [("python", SUM_PY), ("cpp", SUM_CPP)])
