@@ -7,6 +7,7 @@ same thing for users who do have a registry.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -29,7 +30,8 @@ __all__ = ["SANDBOX_GID", "SANDBOX_UID", "build", "image_exists"]
 log = logging.getLogger(__name__)
 
 SANDBOX_UID = SANDBOX_GID = 10001
-PACKAGES = "python3,gcc,g++"
+PACKAGES = ("python3", "gcc", "g++", "nodejs")
+REQUIRED_BINARIES = ("usr/bin/python3", "usr/bin/gcc", "usr/bin/g++", "usr/bin/node")
 DEBIAN_SUITE = "bookworm"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 # Not needed at run time, and less for a program to poke at.
@@ -60,6 +62,8 @@ def build(config: SandboxConfig, *, force: bool = False) -> str:
     rootfs = Path(config.rootfs_dir)
     if not (rootfs / "usr/bin/python3").exists():
         _debootstrap(rootfs)
+    elif not all((rootfs / b).exists() for b in REQUIRED_BINARIES):
+        _top_up(rootfs)
     repository, _, tag = config.image.rpartition(":")
     with tempfile.TemporaryDirectory(prefix="referee-image-") as tmp:
         tar_path = Path(tmp) / "rootfs.tar"
@@ -68,7 +72,16 @@ def build(config: SandboxConfig, *, force: bool = False) -> str:
         client.api.import_image_from_file(str(tar_path), repository=repository, tag=tag, changes=_CHANGES)
     if not image_exists(config):
         raise SandboxError(f"docker import did not produce {config.image}; see the daemon log")
+    _remove_older_tags(client, repository, config.image)
     return config.image
+
+
+def _remove_older_tags(client: docker.DockerClient, repository: str, keep: str) -> None:
+    """Each guest change makes a new tag; drop the old ones nobody runs (in-use ones stay)."""
+    for img in client.images.list(name=repository):
+        if keep not in img.tags:
+            with contextlib.suppress(docker.errors.APIError):
+                client.images.remove(img.id)
 
 
 def _debootstrap(rootfs: Path) -> None:
@@ -76,10 +89,22 @@ def _debootstrap(rootfs: Path) -> None:
         raise SandboxError(f"no rootfs at {rootfs} and no debootstrap: `apt-get install debootstrap`, or "
                            "build with sandbox/Dockerfile where a registry is available")
     log.info("debootstrap %s into %s (about a minute)", DEBIAN_SUITE, rootfs)
-    cmd = ["debootstrap", "--variant=minbase", f"--include={PACKAGES}", DEBIAN_SUITE, str(rootfs), DEBIAN_MIRROR]
+    cmd = ["debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}", DEBIAN_SUITE, str(rootfs),
+           DEBIAN_MIRROR]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SandboxError(f"debootstrap failed ({done.returncode}): {done.stderr[-1000:]}")
+
+
+def _top_up(rootfs: Path) -> None:
+    """A rootfs from an older package list (e.g. without node): install what is missing in place."""
+    log.info("installing %s into %s", " ".join(PACKAGES), rootfs)
+    for args in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *PACKAGES]):
+        done = subprocess.run(["chroot", str(rootfs), *args], capture_output=True, text=True,
+                              env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"})
+        if done.returncode != 0:
+            raise SandboxError(f"cannot install {' '.join(PACKAGES)} into {rootfs}: {done.stderr[-800:]}; "
+                               f"remove {rootfs} to debootstrap afresh")
 
 
 def _write_tar(rootfs: Path, out: Path) -> None:

@@ -12,7 +12,7 @@ __all__ = ["GUEST_DIR", "GUEST_FILES", "IMAGE_VERSION"]
 
 GUEST_DIR = Path(__file__).parent / "guest"
 GUEST_FILES = ("supervisor.py", "hardening.py", "pyjudge.py", "candidate.py", "referee_wire.py")
-_BASE_VERSION = "0.1.0"
+_BASE_VERSION = "0.2.0"  # bump when the package list in image.py changes
 
 
 def _guest_hash() -> str:

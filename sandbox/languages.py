@@ -35,6 +35,7 @@ LANGUAGES = (
         ("/usr/bin/g++", "-O2", "-std=gnu++17", "-pipe", "-o", "main", "main.cpp"),
         aliases=("c++", "cxx", "cc"),
     ),
+    Language("javascript", "main.js", ("/usr/bin/node", "main.js"), aliases=("js", "node", "nodejs")),
 )
 _BY_NAME = {n: lang for lang in LANGUAGES for n in (lang.name, *lang.aliases)}
 

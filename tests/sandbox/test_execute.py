@@ -87,6 +87,13 @@ async def test_c_and_cpp(sb: Sandbox) -> None:
     assert (cpp.status, cpp.stdout) == (RunStatus.OK, "123")
 
 
+async def test_javascript(sb: Sandbox) -> None:
+    src = "const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(' ').map(Number);\nconsole.log(a * b);"
+    r = await run(sb, src, "js", stdin="6 7")
+    assert (r.status, r.stdout) == (RunStatus.OK, "42\n"), r
+    assert (await run(sb, "process.exit(3)", "javascript")).exit_code == 3
+
+
 async def test_compile_error_carries_the_compiler_message(sb: Sandbox) -> None:
     r = await run(sb, "int main() { return undefined_name; }", "c")
     assert r.status is RunStatus.COMPILE_ERROR
@@ -96,7 +103,7 @@ async def test_compile_error_carries_the_compiler_message(sb: Sandbox) -> None:
 @pytest.mark.parametrize(
     ("spec", "error", "words"),
     [
-        (ExecuteSpec("cobol", "x"), UnsupportedLanguage, ["cobol", "python", "cpp"]),
+        (ExecuteSpec("cobol", "x"), UnsupportedLanguage, ["cobol", "python", "cpp", "javascript"]),
         (ExecuteSpec("python", "#" * (300 * 1024)), SourceTooLarge, ["source", "cap"]),
         (ExecuteSpec("python", "", timeout_ms=10**7), LimitTooHigh, ["timeout_ms"]),
         (ExecuteSpec("python", "", memory_mb=10**6), LimitTooHigh, ["memory_mb"]),
