@@ -110,6 +110,9 @@ class TrainConfig(_Strict):
     prompts_per_step: int = Field(8, ge=1, description="B: prompts (groups) per step")
     num_iterations: int = Field(1, ge=1, description="mu: optimizer passes over each batch of rollouts")
     lr: float = Field(1e-4, gt=0, description="AdamW learning rate")
+    warmup_steps: int = Field(
+        0, ge=0, description="linear learning-rate warm-up (Adam's first steps are large)"
+    )
     weight_decay: float = Field(0.0, ge=0, description="AdamW weight decay")
     max_grad_norm: float = Field(1.0, gt=0, description="gradient clipping")
     seed: int = Field(0, description="torch seed for sampling")

@@ -46,6 +46,9 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
     policy = build_model(cfg.model, tokenizer).eval()
     ref = copy.deepcopy(policy).requires_grad_(False) if cfg.loss.beta > 0 else None
     optimizer = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    warmup = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / (cfg.warmup_steps + 1))
+    )
     problems = prompt_source(cfg.task.data, cfg.task.digits, cfg.task.seed)
     B, G, temp = cfg.prompts_per_step, cfg.generation.num_generations, cfg.generation.temperature
     out_dir = cfg.out_dir
@@ -137,6 +140,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
                     loss.backward()
                     grad_norm = torch.nn.utils.clip_grad_norm_(policy.parameters(), cfg.max_grad_norm)
                     optimizer.step()
+                warmup.step()
 
                 row |= {f"reward/{name}": sum(vs) / len(vs) for name, vs in per_reward.items()}
                 row |= {
