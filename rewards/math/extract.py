@@ -9,7 +9,9 @@ Rules, in order (the first that finds something decides):
 4. The configured fallbacks: "answer_phrase" (`final answer is …`, `Answer: …`), "last_number".
 
 Several *different* final answers (two answer blocks, or `\\boxed{3}` and `\\boxed{4}`) give
-no answer at all: a completion that hedges must not be credited for the right guess.
+no answer at all: a completion that hedges must not be credited for the right guess. The
+boxed parts are kept (`Extraction.parts`): when the gold itself has several parts (`(2,2),
+(6,2)`), grading may read them together as one multi-part answer.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Extraction:
     text: str | None
     source: str  # "answer block", "boxed", "answer phrase", "last number" or why nothing was found
     shown: str = ""  # the answer as the model wrote it, for details
+    parts: tuple[str, ...] = ()  # with several different \boxed{} answers: each, in order
 
     @property
     def found(self) -> bool:
@@ -96,7 +99,7 @@ def _from_boxes(boxes: list[str], source: str) -> Extraction:
     distinct = _distinct([b for b in boxes if b.strip()])
     if len(distinct) > 1:
         shown = " | ".join(d.strip() for d in distinct[:4])
-        return Extraction(None, f"several different final answers: {shown}")
+        return Extraction(None, f"several different final answers: {shown}", parts=tuple(distinct))
     if not distinct:
         return Extraction(None, "empty \\boxed{}")
     answer = distinct[0].strip()

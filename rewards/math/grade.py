@@ -147,6 +147,22 @@ def _is_equation(core: str) -> bool:
     return bool(re.search(r"[A-Za-z]", lhs)) and bool(re.search(r"[-+\d^]", lhs))
 
 
+_TOP_LEVEL_LIST = re.compile(r",|;|\\text\{\s*(?:and|or)\s*\}|\\quad")
+
+
+def _depth0(core: str) -> str:
+    """`core` with everything inside brackets removed: what is left is its top level."""
+    out, depth = [], 0
+    for c in core:
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif depth == 0:
+            out.append(c)
+    return "".join(out)
+
+
 def _is_constant(core: str) -> bool:
     """No variables and no `=`: `0`, `\\frac{3}{4}`, `2\\sqrt{3}`, `\\pi`."""
     return "=" not in core and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", core))
@@ -167,6 +183,7 @@ class Answer:
     constant: bool
     ellipsis: bool
     refusal: str | None
+    multipart: bool = False  # several answers (`1, 2`, `\boxed{1} \boxed{2}`): boxed parts may be combined
     _parsed: list[Any] | None = field(default=None, repr=False)
 
     def parsed(self) -> list[Any]:
@@ -185,12 +202,14 @@ def prepare(raw: str, config: MathConfig) -> Answer:
     elif _power_depth(raw) > config.max_power_depth:
         refusal = f"exponent tower deeper than {config.max_power_depth}: refused rather than evaluated"
     text = normalize(raw) if refusal is None else raw
-    if is_prose(text):
-        # a sentence: which part is the answer is math-verify's call ("final answer is" beats an
-        # earlier \boxed{}), so no fast path and no shape guard may guess it
-        core = _core(text)
-        return Answer(raw, text, core, "", None, None, True, False, False, False, refusal)
     boxes = boxed_contents(text)
+    several = len({_text_key(b) for b in boxes}) > 1
+    if several or is_prose(text):
+        # a sentence, or several boxed parts: which part is the answer (or how parts combine) is
+        # math-verify's call ("final answer is" beats an earlier \boxed{}), so no fast path and no
+        # shape guard may guess it
+        core = _core(text)
+        return Answer(raw, text, core, "", None, None, True, False, False, False, refusal, several)
     # math-verify reads the last \boxed{} first, so that is the answer whose shape the guards judge
     core = boxes[-1].strip() if boxes else _core(text)
     letter = choice_letter(core)
@@ -206,16 +225,19 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         constant=_is_constant(core),
         ellipsis=bool(_ELLIPSIS.search(core)),
         refusal=refusal,
+        multipart=bool(_TOP_LEVEL_LIST.search(_depth0(core))),
     )
 
 
 def _numbers_equal(g: Number, p: Number, config: MathConfig) -> bool:
     """Exact numbers must be equal; a decimal must be the other value rounded to the digits it shows
     (0.33 and 2.6667 for 1/3 and 8/3) and within `float_rel_tol` (so 0.3 is not 1/3). A percentage
-    on one side only may be written either way: 25% is 25 or 0.25."""
+    on one side only may be written either way: 25% is 0.25, or 25 (math-verify's convention)."""
     if g.percent != p.percent:
         pct = g if g.percent else p
-        readings = (Number(pct.value, pct.places), Number(pct.value / 100, _shift(pct.places, 2)))
+        readings = [Number(pct.value / 100, _shift(pct.places, 2))]
+        if abs(pct.value) >= 1:  # `28%` for 28 is a dropped sign; `0.25%` for 1/4 is a wrong answer
+            readings.append(Number(pct.value, pct.places))
         if g.percent:
             return any(_close(r, p, config) for r in readings)
         return any(_close(g, r, config) for r in readings)
@@ -268,6 +290,8 @@ def _numeric_guard(g: Any, p: Any, config: MathConfig) -> str | None:
         # evaluate first, then take sizes: Abs() of an exact radical asks sympy for its sign, which
         # can factor minimal polynomials for seconds; sympy floats also keep 1/2004! from underflowing
         d = abs(diff.evalf(50))
+        if d.is_Float and d._prec < 8:  # evalf found no significant digit: a true zero (`\\sin(\\pi)`)
+            return None
         scale = max(abs(g.evalf(50)), abs(p.evalf(50)))
         tol = config.float_rel_tol if floats else config.exact_rel_tol
         if not (d.is_number and scale.is_number):
@@ -285,7 +309,20 @@ def _guard(gold: Answer, pred: Answer, g: Any, p: Any, config: MathConfig) -> st
         return "an equation against a bare value"
     if gold.ellipsis or pred.ellipsis:
         return "sequences with an ellipsis are only equal when written the same"
+    if (_ordered(g) and _unordered(p, pred)) or (_unordered(g, gold) and _ordered(p)):
+        return "an ordered pair or interval against a set"
     return _numeric_guard(g, p, config)
+
+
+def _ordered(e: Any) -> bool:
+    return isinstance(e, (sympy.Interval, sympy.Tuple))
+
+
+def _unordered(e: Any, side: Answer) -> bool:
+    # math-verify matches (1,2) with \{1,2\} element by element, yet not with \{2,1\}; a list
+    # written without set braces (`1, 2`, `{1,2}` grouping) keeps its order and may match a tuple
+    explicit = "\\{" in side.core or "\\lbrace" in side.core
+    return explicit and isinstance(e, sympy.FiniteSet) and len(e) > 1
 
 
 def _pairs(gold: Answer, pred: Answer) -> tuple[list[tuple[Any, Any]], str | None]:

@@ -89,6 +89,10 @@ class _Worker:
             )
         config = self.config if fallbacks is None else self.config.model_copy(update={"fallbacks": fallbacks})
         found = extract_answer(item, config)
+        if found.text is None and found.parts and gold.multipart:
+            # `\boxed{(2,2)} and \boxed{(6,2)}` for the gold `(2,2), (6,2)`: one answer in parts
+            verdict = self.judge(gold, ", ".join(f"\\boxed{{{p}}}" for p in found.parts))
+            return Judgement(verdict.equal, verdict.status, f"boxed parts read together: {verdict.detail}")
         if found.text is None:
             return Judgement(False, "OK", found.source)
         verdict = self.judge(gold, found.text)

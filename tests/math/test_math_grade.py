@@ -24,6 +24,7 @@ KNOWN_FALSE_POSITIVES = [
     ("$4$", "$4\\sqrt(2)$"),
     ("$1-\\frac{1}{\\mathrm{e}}$", "$1+\\frac{1}{\\mathrm{e}}$"),
     ("$10^{-7}$", "$2 \\cdot 10^{-7}$"),
+    ("$(1,2)$", "$\\{1,2\\}$"),  # an interval or pair is not a set
 ]
 
 
@@ -88,6 +89,14 @@ def test_known_false_positives_are_rejected(gold: str, pred: str) -> None:
         ("$\\pm 2021$", "$2021$", False),
         ("$20^\\circ$", "$20$", True),
         ("$28\\%$", "$28$", True),
+        ("25\\%", "0.25", True),
+        ("\\frac{1}{4}", "0.25\\%", False),
+        ("1", "\\boxed{2}\\boxed{1}", False),  # several answers read together: {1, 2}
+        ("$(2, 2), (6, 2)$", "\\boxed{(2, 2)} \\text{ and } \\boxed{(6, 2)}", True),
+        ("1", "\\boxed{1} so \\boxed{1}", True),
+        ("ab", "ba", True),
+        ("0", "\\sin(\\pi)", True),  # evalf gives 0.e-122, not a gap
+        ("\\frac{1}{1024}", "0.001", False),
     ],
 )
 def test_equality(gold: str, pred: str, expected: bool) -> None:

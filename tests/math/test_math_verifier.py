@@ -136,3 +136,12 @@ async def test_one_slow_answer_does_not_blame_the_gold(verifier: MathVerifier) -
         "1", ["\\boxed{1}", "\\boxed{2^{2^{40}}}", "\\boxed{1}", "\\boxed{1.0}"]
     )
     assert [r.value for r in results] == [1.0, 0.0, 1.0, 1.0]
+
+
+async def test_several_boxed_answers_count_only_for_a_multi_part_gold(verifier: MathVerifier) -> None:
+    hedge = "It is \\boxed{(2, 2)} or maybe \\boxed{(6, 2)}."
+    single, multi = await asyncio.gather(
+        verifier.score_group("(2, 2)", [hedge]), verifier.score_group("(2, 2), (6, 2)", [hedge])
+    )
+    assert single[0].value == 0.0 and "several" in single[0].detail
+    assert multi[0].value == 1.0

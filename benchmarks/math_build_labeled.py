@@ -1,0 +1,438 @@
+"""Build benchmarks/data/math_labeled.jsonl: math-verify's public cases plus hand-made traps.
+
+    .venv/bin/python benchmarks/math_build_labeled.py
+
+Labels are mathematical truth for the answer each text states. Every category has near
+misses that must be false (a wrong 1.0 teaches the model to be wrong). Re-run after adding
+rows; the output is checked in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PUBLIC = ROOT.parent / "shared" / "data" / "math_public_cases.jsonl"
+OUT = ROOT / "benchmarks" / "data" / "math_labeled.jsonl"
+
+# (gold, pred, expected, tags)
+T, F = True, False
+HAND: list[tuple[str, str, bool, list[str]]] = []
+
+
+def add(tags: str, rows: list[tuple[str, str, bool]]) -> None:
+    HAND.extend((g, p, e, tags.split()) for g, p, e in rows)
+
+
+add(
+    "number_format",
+    [
+        ("1000000", "1,000,000", T),
+        ("1000000", "1 000 000", T),
+        ("1000000", "10^6", T),
+        ("1000000", "100000", F),
+        ("1000000", "1,000,001", F),
+        ("-7", "-7.0", T),
+        ("-7", "7", F),
+        ("0", "-0", T),
+        ("0", "0.0", T),
+        ("0", "0.001", F),
+        ("12", "012", T),
+        ("12", "21", F),
+        ("3.5", "3.50", T),
+        ("3.5", "3.05", F),
+        ("3.5", "\\frac{7}{2}", T),
+        ("3.5", "\\frac{7}{3}", F),
+        ("2.5", "2\\frac{1}{2}", T),
+        ("2.5", "2\\frac{1}{3}", F),
+        ("1", "2\\frac{1}{2}", F),
+        ("1.5e3", "1500", T),
+        ("1500", "1.5 \\times 10^3", T),
+        ("1500", "1.5 \\times 10^4", F),
+        ("6.02 \\times 10^{23}", "6.02e23", T),
+        ("6.02 \\times 10^{23}", "6.02e22", F),
+        ("0.001", "10^{-3}", T),
+        ("0.001", "10^{-4}", F),
+        ("100", "1e2", T),
+        ("99", "100", F),
+        ("2024", "2,024", T),
+        ("2024", "2025", F),
+        ("5", "\\boxed{5}", T),
+        ("5", "\\boxed{-5}", F),
+    ],
+)
+add(
+    "fraction",
+    [
+        ("\\frac{1}{2}", "1/2", T),
+        ("\\frac{1}{2}", "\\dfrac{1}{2}", T),
+        ("\\frac{1}{2}", "\\tfrac12", T),
+        ("\\frac{1}{2}", "\\frac{2}{4}", T),
+        ("\\frac{1}{2}", "\\frac{1}{3}", F),
+        ("\\frac{1}{2}", "2", F),
+        ("\\frac{3}{4}", "0.75", T),
+        ("\\frac{3}{4}", "0.74", F),
+        ("\\frac{3}{4}", "\\frac{4}{3}", F),
+        ("\\frac{2}{3}", "0.667", T),
+        ("\\frac{2}{3}", "0.6", F),
+        ("\\frac{2}{3}", "0.7", F),
+        ("\\frac{1}{7}", "0.142857", T),
+        ("\\frac{1}{7}", "0.15", F),
+        ("-\\frac{1}{2}", "\\frac{-1}{2}", T),
+        ("-\\frac{1}{2}", "\\frac{1}{-2}", T),
+        ("-\\frac{1}{2}", "\\frac{1}{2}", F),
+        ("\\frac{22}{7}", "\\pi", F),
+        ("\\frac{1}{2004!}", "\\frac{1}{2006!}", F),
+        ("\\frac{1}{2^{99}}", "\\frac{1}{2^{98}}", F),
+        ("\\frac{1}{2^{99}}", "2^{-99}", T),
+        ("\\frac{1}{10^{20}}", "10^{-20}", T),
+        ("\\frac{1}{10^{20}}", "10^{-21}", F),
+        ("\\frac{1}{10^{20}}", "0", F),
+        ("\\frac{5}{100000000}", "5 \\times 10^{-8}", T),
+        ("\\frac{5}{100000000}", "6 \\times 10^{-8}", F),
+        ("\\frac{a}{b}", "a/b", T),
+        ("\\frac{a}{b}", "b/a", F),
+        ("\\frac{x+1}{2}", "\\frac{x}{2}+\\frac{1}{2}", T),
+    ],
+)
+add(
+    "percent",
+    [
+        ("25\\%", "25\\%", T),
+        ("25\\%", "0.25", T),
+        ("25\\%", "25", T),
+        ("25\\%", "26\\%", F),
+        ("12.5\\%", "12.5", T),
+        ("12.5\\%", "12.6", F),
+        ("50\\%", "\\frac{1}{2}", T),
+        ("50\\%", "5\\%", F),
+    ],
+)
+add(
+    "symbolic",
+    [
+        ("2\\sqrt{2}", "\\sqrt{8}", T),
+        ("2\\sqrt{2}", "2.828", T),
+        ("2\\sqrt{2}", "\\sqrt{2}", F),
+        ("2\\sqrt{2}", "2\\sqrt{3}", F),
+        ("\\sqrt{2}", "\\sqrt2", T),
+        ("\\sqrt{2}", "2^{1/2}", T),
+        ("\\frac{\\sqrt{3}}{2}", "\\frac{1}{2}\\sqrt{3}", T),
+        ("\\frac{\\sqrt{3}}{2}", "\\frac{\\sqrt{2}}{2}", F),
+        ("\\frac{\\sqrt{3}}{2}", "\\sin(60^\\circ)", T),
+        ("\\pi", "3.14159", T),
+        ("\\pi", "3", F),
+        ("\\pi", "\\frac{22}{7}", F),
+        ("2\\pi", "\\pi \\cdot 2", T),
+        ("2\\pi", "\\pi^2", F),
+        ("\\frac{\\pi}{3}", "60", F),
+        ("e^{2}", "\\exp(2)", T),
+        ("e^{2}", "e^{3}", F),
+        ("\\ln 2", "\\log_{10} 2", F),
+        ("x^2+2x+1", "(x+1)^2", T),
+        ("x^2+2x+1", "(x+1)^3", F),
+        ("x^2-1", "(x-1)(x+1)", T),
+        ("x^2-1", "(x-1)^2", F),
+        ("2x+3", "3+2x", T),
+        ("2x+3", "2x-3", F),
+        ("2x+3", "2y+3", F),
+        ("\\frac{1}{x}", "x^{-1}", T),
+        ("\\frac{1}{x}", "-x", F),
+        ("a^2b", "ba^2", T),
+        ("a^2b", "ab^2", F),
+        ("\\sin^2 x + \\cos^2 x", "1", T),
+        ("\\sin 2x", "2\\sin x\\cos x", T),
+        ("\\sin 2x", "2\\sin x", F),
+        ("n(n+1)/2", "\\frac{n^2+n}{2}", T),
+        ("n(n+1)/2", "\\frac{n^2-n}{2}", F),
+        ("4", "4\\sqrt{2}", F),
+        ("4", "4\\sqrt(2)", F),
+        ("1-\\frac{1}{e}", "1+\\frac{1}{e}", F),
+        ("1-\\frac{1}{\\mathrm{e}}", "1-e^{-1}", T),
+        ("3\\sqrt{3}", "\\sqrt{27}", T),
+        ("3\\sqrt{3}", "\\sqrt{28}", F),
+        ("\\sqrt{2}+\\sqrt{3}", "\\sqrt{5}", F),
+        ("\\binom{5}{2}", "10", T),
+        ("\\binom{5}{2}", "20", F),
+        ("5!", "120", T),
+        ("5!", "24", F),
+    ],
+)
+add(
+    "equation",
+    [
+        ("x=3", "3", T),
+        ("x=3", "x = 3", T),
+        ("x=3", "x=-3", F),
+        ("y=2x+1", "y = 1 + 2x", T),
+        ("y=2x+1", "y=2x-1", F),
+        ("y=2x+1", "2x+1", T),
+        ("x^2+y^2=1", "x^2+y^2-1=0", T),
+        ("x^2+y^2=1", "0", F),
+        ("x^2+y^2=1", "1", F),
+        ("0", "x^2+y^2-1=0", F),
+        ("0", "2x+3=0", F),
+        ("0", "x=0", T),
+        ("5", "a+b=5", F),
+        ("a+b=5", "5", F),
+        ("k=2", "k=2.0", T),
+        ("k=2", "k=3", F),
+        ("f(x)=x^2", "x^2", T),
+        ("f(x)=x^2", "x^3", F),
+        ("x=1, y=2", "x=1, y=2", T),
+        ("x=1, y=2", "y=2, x=1", T),
+        ("x=1, y=2", "x=2, y=1", F),
+    ],
+)
+add(
+    "inequality",
+    [
+        ("x>2", "x > 2", T),
+        ("x>2", "2<x", T),
+        ("x>2", "x \\geq 2", F),
+        ("x>2", "x<2", F),
+        ("x \\le 5", "x \\leq 5", T),
+        ("x \\le 5", "x<5", F),
+        ("-1<x<1", "(-1,1)", T),
+        ("-1<x<1", "[-1,1]", F),
+        ("x \\geq 0", "[0, \\infty)", T),
+        ("x \\geq 0", "(0, \\infty)", F),
+    ],
+)
+add(
+    "interval",
+    [
+        ("(-\\infty, 3]", "(-\\infty,3]", T),
+        ("(-\\infty, 3]", "(-\\infty, 3)", F),
+        ("[2,5)", "[2, 5)", T),
+        ("[2,5)", "(2,5)", F),
+        ("[2,5)", "[2,5]", F),
+        ("(0,1) \\cup (2,3)", "(2,3) \\cup (0,1)", T),
+        ("(0,1) \\cup (2,3)", "(0,1) \\cup (2,4)", F),
+        ("[0,\\infty)", "[0,+\\infty)", T),
+        ("\\mathbb{R}", "(-\\infty,\\infty)", T),
+        ("(\\frac{1}{2}, 1]", "(0.5, 1]", T),
+        ("(\\frac{1}{2}, 1]", "(0.4, 1]", F),
+    ],
+)
+add(
+    "set",
+    [
+        ("\\{1,2,3\\}", "\\{3,1,2\\}", T),
+        ("\\{1,2,3\\}", "\\{1,2\\}", F),
+        ("\\{1,2,3\\}", "\\{1,2,3,4\\}", F),
+        ("1, 2, 3", "3, 2, 1", T),
+        ("1, 2, 3", "1, 2, 4", F),
+        ("\\{-1, 1\\}", "\\pm 1", T),
+        ("\\{-1, 1\\}", "1", F),
+        ("2, 3", "2 \\text{ and } 3", T),
+        ("2, 3", "2 \\text{ or } 3", T),
+        ("\\emptyset", "\\{\\}", T),
+        ("1,2,\\ldots,n", "1,3,\\ldots,2n-1", F),
+        ("1,2,\\ldots,n", "1,2,\\ldots,n", T),
+        ("\\pm 2", "2", F),
+        ("x=\\pm 2", "x=2, x=-2", T),
+        ("\\{\\sqrt{2}, -\\sqrt{2}\\}", "\\{1.414, -1.414\\}", T),
+    ],
+)
+add(
+    "tuple",
+    [
+        ("(1,2)", "(1, 2)", T),
+        ("(1,2)", "(2,1)", F),
+        ("(1,2)", "\\left(1,2\\right)", T),
+        ("(1,2)", "(1,2,3)", F),
+        ("(3,-1)", "(3, -1)", T),
+        ("(3,-1)", "(3,1)", F),
+        ("(\\frac{1}{2}, 3)", "(0.5, 3)", T),
+        ("(\\frac{1}{2}, 3)", "(0.5, 3.1)", F),
+        ("(a,b)=(1,4)", "(1,4)", T),
+        ("(a,b)=(1,4)", "(4,1)", F),
+    ],
+)
+add(
+    "matrix",
+    [
+        ("\\begin{pmatrix}1&0\\\\0&1\\end{pmatrix}", "\\begin{bmatrix}1&0\\\\0&1\\end{bmatrix}", T),
+        ("\\begin{pmatrix}1&0\\\\0&1\\end{pmatrix}", "\\begin{pmatrix}0&1\\\\1&0\\end{pmatrix}", F),
+        ("\\begin{pmatrix}1\\\\2\\end{pmatrix}", "\\begin{pmatrix}1\\\\2\\end{pmatrix}", T),
+        ("\\begin{pmatrix}1\\\\2\\end{pmatrix}", "\\begin{pmatrix}2\\\\1\\end{pmatrix}", F),
+        ("\\begin{pmatrix}\\frac{1}{2}&1\\end{pmatrix}", "\\begin{pmatrix}0.5&1\\end{pmatrix}", T),
+        ("\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "\\begin{pmatrix}1&2\\\\3&4.001\\end{pmatrix}", F),
+    ],
+)
+add(
+    "complex",
+    [
+        ("3+4i", "4i+3", T),
+        ("3+4i", "3-4i", F),
+        ("3+4i", "3 + 4 i", T),
+        ("14-i", "14.0 + -1.0i", T),
+        ("14-i", "14 + i", F),
+        ("i", "\\sqrt{-1}", T),
+        ("2i", "-2i", F),
+        ("1+i", "\\sqrt{2}e^{i\\pi/4}", T),
+        ("1+i", "\\sqrt{2}e^{-i\\pi/4}", F),
+    ],
+)
+add(
+    "units",
+    [
+        ("30^\\circ", "30", T),
+        ("30^\\circ", "30°", T),
+        ("30^\\circ", "60^\\circ", F),
+        ("5 \\text{ cm}", "5", T),
+        ("5 \\text{ cm}", "6 \\text{ cm}", F),
+        ("\\$18.90", "18.90", T),
+        ("\\$18.90", "\\$18.9", T),
+        ("\\$18.90", "\\$19", F),
+        ("12 \\text{ meters}", "12", T),
+        ("12 \\text{ meters}", "13", F),
+    ],
+)
+add(
+    "text",
+    [
+        ("\\text{Monday}", "\\text{Monday}", T),
+        ("\\text{Monday}", "\\text{Tuesday}", F),
+        ("\\text{yes}", "\\text{no}", F),
+        ("\\text{(A)}", "A", T),
+        ("\\text{(A)}", "B", F),
+        ("C", "\\boxed{C}", T),
+        ("C", "\\textbf{(C)}", T),
+        ("C", "(D)", F),
+        ("B", "\\text{B}", T),
+    ],
+)
+add(
+    "plain_text",
+    [
+        ("\\frac{\\pi}{2}", "pi/2", T),
+        ("\\frac{\\pi}{2}", "pi/3", F),
+        ("e^{16}", "exp(16)", T),
+        ("e^{16}", "exp(15)", F),
+        ("\\sqrt{3}", "sqrt(3)", T),
+        ("\\sqrt{3}", "sqrt(2)", F),
+        ("5", "**5**", T),
+        ("5", "**6**", F),
+        ("2\\pi", "2*pi", T),
+        ("2\\pi", "2*pi + 1", F),
+    ],
+)
+add(
+    "latex_variant",
+    [
+        ("\\frac{1}{2}", "\\left(\\frac{1}{2}\\right)", T),
+        ("10", "\\boxed{10}.", T),
+        ("10", "$10$", T),
+        ("10", "\\(10\\)", T),
+        ("10", "\\[10\\]", T),
+        ("10", "\\boxed{\\,10\\,}", T),
+        ("10", "\\boxed{\\displaystyle 10}", T),
+        ("10", "\\fbox{10}", T),
+        ("10", "\\boxed{11}", F),
+        ("\\frac{1}{2}", "\\cfrac{1}{2}", T),
+    ],
+)
+add(
+    "answer_text",
+    [
+        ("42", "The answer is $\\boxed{42}$.", T),
+        ("42", "The answer is $\\boxed{24}$.", F),
+        ("42", "Therefore the final answer is 42.", T),
+        ("42", "Therefore the final answer is 43.", F),
+        ("\\frac{1}{2}", "So the probability is $\\frac{1}{2}$.", T),
+        ("\\frac{1}{2}", "So the probability is $\\frac{1}{4}$.", F),
+    ],
+)
+add(
+    "trap",
+    [
+        ("(1,2)", "\\{1,2\\}", F),
+        ("\\frac{1}{4}", "0.25\\%", F),
+        ("1", "\\boxed{2}\\boxed{1}", F),
+        ("x+1", "x+1.001", F),
+        ("x+1", "x+1.0000001", F),
+        ("\\infty", "-\\infty", F),
+        ("10^{100}", "10^{100}+1", F),
+        ("2^{-100}", "0", F),
+        ("100", "99.95", F),
+        ("1", "0.9999", F),
+        ("1", "0.99999999", F),
+        ("25", "4!", F),
+        ("6", "3!", T),
+        ("1", "\\cos(2\\pi)", T),
+        ("0", "\\sin(\\pi)", T),
+        ("2", "\\sqrt{8}", F),
+        ("2", "\\sqrt[3]{8}", T),
+        ("e", "2.71", F),
+        ("e", "2.718", T),
+        ("2\\sqrt{3}", "3.5", F),
+        ("2\\sqrt{3}", "3.4", F),
+        ("2\\sqrt{3}", "3.46", T),
+        ("i", "-i", F),
+        ("3", "30", F),
+        ("50", "0.5", F),
+        ("0.25", "25", F),
+        ("\\text{yes}", "\\text{no}", F),
+        ("12", "12 \\text{ or } 13", F),
+        ("3", "3x", F),
+        ("x=2", "x=2, y=3", F),
+        ("-1", "x^2 = -1", F),
+        ("\\frac{\\sqrt{3}}{3}", "\\frac{1}{\\sqrt{3}}", T),
+        ("\\log_2 8", "3", T),
+        ("ab", "ba", T),
+        ("a-b", "b-a", F),
+        ("1", "1^{1000}", T),
+        ("2", "1^{1000}", F),
+        ("\\frac{1}{2^{10}}", "\\frac{1}{1000}", F),
+        ("\\frac{1}{1024}", "0.000977", T),
+        ("\\frac{1}{1024}", "0.001", F),
+        ("2^{100}", "1.2676506 \\times 10^{30}", T),
+        ("2^{100}", "1.27 \\times 10^{30}", T),
+        ("2^{100}", "1.3 \\times 10^{30}", F),
+        ("2^{100}", "2^{99}", F),
+        ("100!", "99!", F),
+        ("\\binom{100}{50}", "\\binom{100}{49}", F),
+    ],
+)
+
+# math-verify's test asserts these are not *extracted* ($…$ spanning newlines); the text does
+# state 9, and labels here are mathematical truth (like the 1-1/e case in the public file)
+FLIPPED = {("$9$", "Answer $ \n 9 \n $"), ("$9$", "Answer \\( \n 9 \n \\)")}
+
+
+def main() -> None:
+    rows = []
+    for line in PUBLIC.read_text().splitlines():
+        r = json.loads(line)
+        row = {
+            "gold": r["gold"],
+            "pred": r["pred"],
+            "expected": r["expected"],
+            "tags": r.get("tags", []),
+            "source": r["source"],
+        }
+        if (r["gold"], r["pred"]) in FLIPPED:
+            row["expected"] = True
+            row["note"] = (
+                "label flipped to mathematical truth: the text states 9 (math-verify's test checks $…$ over newlines)"
+            )
+        if "note" in r:
+            row["note"] = r["note"]
+        rows.append(row)
+    seen = {(r["gold"], r["pred"]) for r in rows}
+    for gold, pred, expected, tags in HAND:
+        if (gold, pred) in seen:
+            continue
+        seen.add((gold, pred))
+        rows.append(
+            {"gold": gold, "pred": pred, "expected": expected, "tags": tags, "source": "referee hand-made"}
+        )
+    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    print(f"{len(rows)} rows ({len(HAND)} hand-made) -> {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
