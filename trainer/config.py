@@ -133,7 +133,7 @@ class SFTConfig(_Strict):
     task: TaskConfig = Field(default_factory=TaskConfig, description="generated examples when `data` is None")
     examples: int = Field(2000, ge=1, description="generated examples when `data` is None")
     slip_rate: float = Field(
-        0.0, ge=0, le=1, description="share of generated examples with one arithmetic slip"
+        0.0, ge=0, le=1, description="generated examples: chance that each column sum is off by one"
     )
     steps: int = Field(300, ge=1, description="optimizer steps")
     batch_size: int = Field(32, ge=1, description="examples per step")

@@ -105,9 +105,8 @@ def filter_jsonl(
         scorer.check_rewards()
         while window := list(islice(parsed, batch_size * concurrency)):
             good = [(row, s) for _, row, s in window if row is not None]
-            for _, row, err in window:
-                if row is None:
-                    report.dropped["unreadable line"] += 1
+            if unreadable := len(window) - len(good):
+                report.dropped["unreadable line"] += unreadable
             report.total += len(window)
             batches = [good[k : k + batch_size] for k in range(0, len(good), batch_size)]
             for batch, res in zip(

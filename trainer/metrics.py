@@ -84,14 +84,32 @@ def plot_metrics(rows: Sequence[dict[str, Any]], png: Path, title: str = "GRPO")
         for key in keys:
             ys = [r.get(key) for r in rows]
             if any(y is not None for y in ys):
-                ax.plot(steps, [math.nan if y is None else y for y in ys], label=key.removeprefix("reward/"))
+                ys = [math.nan if y is None else y for y in ys]
+                if key.startswith("reward/"):  # noisy per step: show the trend over it
+                    (raw,) = ax.plot(steps, ys, alpha=0.3, linewidth=0.8)
+                    ax.plot(
+                        steps,
+                        _moving_average(ys, 10),
+                        color=raw.get_color(),
+                        label=key.removeprefix("reward/"),
+                    )
+                else:
+                    ax.plot(steps, ys)
         ax.set_title(panel)
         ax.set_xlabel("step")
         ax.grid(alpha=0.3)
-        if len(ax.lines) > 1:
+        if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8)
     fig.suptitle(title)
     png.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(png, dpi=90)
     plt.close(fig)
     return png
+
+
+def _moving_average(ys: Sequence[float], window: int) -> list[float]:
+    out = []
+    for i in range(len(ys)):
+        seen = [y for y in ys[max(0, i - window + 1) : i + 1] if not math.isnan(y)]
+        out.append(sum(seen) / len(seen) if seen else math.nan)
+    return out

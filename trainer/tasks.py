@@ -61,19 +61,19 @@ def make_problem(a: int, b: int) -> Problem:
     return Problem(prompt=f"{a}+{b}=", gold=str(a + b))
 
 
-def worked_solution(a: int, b: int, slip: tuple[int, int] | None = None) -> str:
+def worked_solution(a: int, b: int, slips: dict[int, int] | None = None) -> str:
     """The column-by-column reasoning and the answer, in the R1 format.
 
-    `slip=(column, delta)` writes that column's sum off by `delta` and carries on from
+    `slips={column: delta}` writes those columns' sums off by `delta` and carries on from
     the wrong sum, as a careless student (or a sampled chain of thought) would: every
-    later step and the answer follow from it, so only the answer's check can tell."""
+    later step and the answer follow from it, so only checking the answer can tell."""
     xs, ys = str(a)[::-1], str(b)[::-1]
     steps, units, carry = [], [], 0
     for i in range(max(len(xs), len(ys))):
         x, y = int(xs[i]) if i < len(xs) else 0, int(ys[i]) if i < len(ys) else 0
         s = x + y + carry
-        if slip is not None and slip[0] == i:
-            s = max(0, s + slip[1])
+        if slips and i in slips:
+            s = s + slips[i] if s + slips[i] >= 0 else s + 1
         steps.append(f"{x}+{y}+{carry}={s}" if carry else f"{x}+{y}={s}")
         units.append(s % 10)
         carry = s // 10
@@ -84,17 +84,18 @@ def worked_solution(a: int, b: int, slip: tuple[int, int] | None = None) -> str:
 def worked_examples(n: int, digits: int, seed: int, slip_rate: float = 0.0) -> list[dict[str, object]]:
     """`n` SFT rows `{"prompt", "completion", "math": {"gold"}}` (the API's sample shape).
 
-    A share `slip_rate` of them carries one arithmetic slip (a column sum off by one):
-    noisy cold-start data, from which RL must learn, by the reward alone, to avoid slips."""
+    Each column's sum is off by one with probability `slip_rate`: noisy cold-start data,
+    from which RL must learn to avoid slips by the reward alone (the gold stays true)."""
     rng = random.Random(seed)
     rows = []
     for _ in range(n):
         a, b = addition_problem(rng, digits)
-        slip = None
-        if rng.random() < slip_rate:
-            slip = (rng.randrange(max(len(str(a)), len(str(b)))), rng.choice((-1, 1)))
+        columns = max(len(str(a)), len(str(b)))
+        slips = {i: rng.choice((-1, 1)) for i in range(columns) if rng.random() < slip_rate}
         p = make_problem(a, b)
-        rows.append({"prompt": p.prompt, "completion": worked_solution(a, b, slip), "math": {"gold": p.gold}})
+        rows.append(
+            {"prompt": p.prompt, "completion": worked_solution(a, b, slips), "math": {"gold": p.gold}}
+        )
     return rows
 
 

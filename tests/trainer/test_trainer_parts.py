@@ -36,11 +36,12 @@ def test_worked_solution_is_right(a: int, b: int) -> None:
 
 
 def test_a_slip_carries_through_to_a_wrong_answer() -> None:
-    assert worked_solution(47, 85, slip=(0, 1)) == "<think>7+5=13 4+8+1=13</think><answer>133</answer>"
-    assert worked_solution(47, 85, slip=(1, -1)) == "<think>7+5=12 4+8+1=12</think><answer>122</answer>"
-    rows = worked_examples(200, 2, seed=0, slip_rate=0.5)
+    assert worked_solution(47, 85, {0: 1}) == "<think>7+5=13 4+8+1=13</think><answer>133</answer>"
+    assert worked_solution(47, 85, {1: -1}) == "<think>7+5=12 4+8+1=12</think><answer>122</answer>"
+    assert worked_solution(95, 5, {0: -1}) == "<think>5+5=9 9+0=9</think><answer>99</answer>"  # carry lost
+    rows = worked_examples(400, 2, seed=0, slip_rate=0.5)
     wrong = sum(not str(r["completion"]).endswith(f"<answer>{r['math']['gold']}</answer>") for r in rows)
-    assert 70 < wrong < 130  # the gold stays true, so the referee can tell
+    assert 240 < wrong < 330  # ~1 - 0.5**2 of two-column sums; the gold stays true, so the referee can tell
 
 
 def test_bad_config_names_the_field(tmp_path: Path) -> None:
