@@ -116,13 +116,11 @@ class Sandbox:
         lines = reply["tests"]
         plan: list[str] = lines[0]["plan"] if lines and "plan" in lines[0] else []
         done = [TestOutcome(x["name"], Verdict(x["verdict"]), x["detail"], x["ms"]) for x in lines[1:]]
-        if len(done) < len(plan):  # the runner was killed: the candidate took it down, or time ran out
-            why = (Verdict.TIMEOUT, "the whole judge ran out of time") if reply["timed_out"] else (
-                Verdict.MEMORY_LIMIT, "killed by the memory limit") if reply["oom_killed"] else (
-                Verdict.RUNTIME_ERROR, "the test runner was killed by the program")
-            done += [TestOutcome(name, why[0], why[1]) for name in plan[len(done):]]
         if not plan:
-            return JudgeResult(RunStatus.SANDBOX_ERROR, detail=f"the test runner failed: {reply['stderr'][-300:]}")
+            why = reply.get("host_deadline") or reply["stderr"][-300:]
+            return JudgeResult(RunStatus.SANDBOX_ERROR, detail=f"the test runner failed: {why}")
+        verdict, why = _lost_tests(reply)
+        done += [TestOutcome(name, verdict, why) for name in plan[len(done):]]
         return JudgeResult(RunStatus.OK, tuple(done))
 
     async def _judge_cases(self, c: Container, lang: Language, spec: JudgeSpec, timeout_ms: int) -> JudgeResult:
@@ -210,6 +208,15 @@ def _result(reply: dict[str, Any], timeout_ms: int) -> ExecuteResult:
     else:
         status, detail = RunStatus.OK, ""
     return ExecuteResult(status, code, reply["stdout"], reply["stderr"], reply["wall_ms"], detail)
+
+
+def _lost_tests(reply: dict[str, Any]) -> tuple[Verdict, str]:
+    """Why the runner did not report every test: it ran out of time, or the program took it down."""
+    if reply["timed_out"]:
+        return Verdict.TIMEOUT, "the whole judge ran out of time"
+    if reply["oom_killed"]:
+        return Verdict.MEMORY_LIMIT, "killed by the memory limit"
+    return Verdict.RUNTIME_ERROR, "the test runner was killed by the program"
 
 
 def _case_outcome(name: str, case: StdioCase, r: ExecuteResult) -> TestOutcome:
