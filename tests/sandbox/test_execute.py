@@ -181,3 +181,10 @@ async def test_one_container_serves_hundreds_of_runs() -> None:
         for i in range(300):
             r = await sandbox.execute(ExecuteSpec("python", "print(input())", stdin=str(i)))
             assert (r.status, r.stdout) == (RunStatus.OK, f"{i}\n"), (i, r)
+
+
+async def test_memory_limit_follows_each_request(sb: Sandbox) -> None:
+    grab = "x = bytearray(200 << 20)\nx[::4096] = b'1' * len(x[::4096])\nprint('ok')"  # touch every page
+    small = await run(sb, grab, memory_mb=96)
+    large = await run(sb, grab, memory_mb=512)
+    assert (small.status, large.status) == (RunStatus.MEMORY_LIMIT, RunStatus.OK), (small, large)
