@@ -1,6 +1,9 @@
 """Accuracy of referee's math verifier vs plain math-verify on the labeled set, in one run.
 
-    .venv/bin/python benchmarks/math_accuracy.py [FILE] [--json]
+    .venv/bin/python benchmarks/math_accuracy.py [FILE] [--json] [--boxed-gold]
+
+`--boxed-gold` hands both verifiers `\\boxed{gold}` for golds written without delimiters
+(math-verify reads no bare LaTeX such as `\\frac{1}{2}`): a fairer second baseline.
 
 Plain math-verify is `math_verify.verify(math_verify.parse(gold), math_verify.parse(pred))`
 with its defaults; both run in the same worker pool, so neither can hang the benchmark.
@@ -9,6 +12,8 @@ Prints accuracy, false positives, false negatives, a per-tag table and every dis
 
 from __future__ import annotations
 
+import io
+import json
 import sys
 from pathlib import Path
 
@@ -19,10 +24,20 @@ from rewards.math import MathConfig, verify_jsonl
 DEFAULT = Path(__file__).resolve().parent / "data" / "math_labeled.jsonl"
 
 
+def _boxed_gold(line: str) -> str:
+    row = json.loads(line)
+    if not any(d in row["gold"] for d in ("$", "\\(", "\\[", "\\boxed")):
+        row["gold"] = f"\\boxed{{{row['gold']}}}"
+    return json.dumps(row)
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     path = Path(args[0]) if args else DEFAULT
-    with path.open() as f:
+    lines = path.read_text().splitlines()
+    if "--boxed-gold" in sys.argv:
+        lines = [_boxed_gold(line) for line in lines]
+    with io.StringIO("\n".join(lines) + "\n") as f:
         return verify_jsonl(
             f,
             sys.stdout,

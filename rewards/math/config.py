@@ -32,4 +32,4 @@ class MathConfig(BaseModel):
     max_completion_chars: int = Field(1_000_000, ge=1000)  # longer completions are refused as INVALID_INPUT
     max_brace_depth: int = Field(32, ge=4)  # deeper {…} nesting is refused: it only ever comes from junk
     max_power_depth: int = Field(3, ge=1)  # deeper towers (a^{b^{c^{d}}}) refused unless same text
-    cache_size: int = Field(65536, ge=0)  # verdicts remembered per worker, keyed by (gold, answer)
+    cache_size: int = Field(65536, ge=0)  # verdicts kept per worker (and 1/4 as many parsed answers)

@@ -27,7 +27,15 @@ import sympy
 
 from rewards.math.config import MathConfig
 from rewards.math.extract import boxed_contents
-from rewards.math.normalize import Number, choice_letter, is_prose, normalize, plain_number
+from rewards.math.normalize import (
+    Number,
+    NumberList,
+    choice_letter,
+    is_prose,
+    normalize,
+    number_list,
+    plain_number,
+)
 
 __all__ = ["Answer", "Judgement", "grade", "prepare"]
 
@@ -177,6 +185,7 @@ class Answer:
     core: str  # without $…$ and an outer \boxed{}
     key: str
     number: Number | None
+    numbers: NumberList | None  # `(1, 2]`, `\{1, 2\}` of plain numbers
     letter: str | None
     prose: bool
     equation: bool
@@ -209,7 +218,7 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         # math-verify's call ("final answer is" beats an earlier \boxed{}), so no fast path and no
         # shape guard may guess it
         core = _core(text)
-        return Answer(raw, text, core, "", None, None, True, False, False, False, refusal, several)
+        return Answer(raw, text, core, "", None, None, None, True, False, False, False, refusal, several)
     # math-verify reads the last \boxed{} first, so that is the answer whose shape the guards judge
     core = boxes[-1].strip() if boxes else _core(text)
     letter = choice_letter(core)
@@ -219,6 +228,7 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         core=core,
         key=_text_key(core),
         number=plain_number(core) if refusal is None else None,
+        numbers=number_list(core) if refusal is None else None,
         letter=letter if len(letter) == 1 and letter.isalpha() and letter.isupper() else None,
         prose=False,
         equation=_is_equation(core),
@@ -242,6 +252,25 @@ def _numbers_equal(g: Number, p: Number, config: MathConfig) -> bool:
             return any(_close(r, p, config) for r in readings)
         return any(_close(g, r, config) for r in readings)
     return _close(g, p, config)
+
+
+def _lists_equal(g: NumberList, p: NumberList, config: MathConfig) -> bool:
+    """Same brackets, items equal in order (in sorted order for a set `\\{…\\}`)."""
+    if len(g.items) != len(p.items):
+        return False
+    a, b = list(g.items), list(p.items)
+    if g.brackets == "{}":
+        a, b = sorted(a, key=_sort_key), sorted(b, key=_sort_key)
+    return all(
+        x == y if isinstance(x, str) or isinstance(y, str) else _numbers_equal(x, y, config)
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def _sort_key(x: Number | str) -> Fraction:
+    if isinstance(x, str):
+        return Fraction(10) ** 400 * (1 if x == "inf" else -1)
+    return x.value
 
 
 def _shift(places: int | None, by: int) -> int | None:
@@ -353,6 +382,15 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
         return Judgement(same, _OK, f"{shown}: {'equal' if same else 'different'} numbers")
     if gold.key and gold.key == pred.key:
         return Judgement(True, _OK, f"{shown}: same text")
+    if (
+        gold.numbers is not None
+        and pred.numbers is not None
+        and gold.numbers.brackets == pred.numbers.brackets
+    ):
+        same = _lists_equal(gold.numbers, pred.numbers, config)
+        return Judgement(
+            same, _OK, f"{shown}: {'equal' if same else 'different'} numbers in {gold.numbers.brackets}"
+        )
     if not gold.parsed():
         return Judgement(False, _INVALID, f"gold {_show(gold.core)!r} could not be read as math")
     if not pred.parsed():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["STEPS", "Number", "is_prose", "normalize", "plain_number"]
+__all__ = ["STEPS", "Number", "NumberList", "is_prose", "normalize", "number_list", "plain_number"]
 
 # three words of four letters or more, not LaTeX commands (`\\frac`, `\\right`): a sentence
 _PROSE = re.compile(r"(?:(?<![\\A-Za-z])[A-Za-z]{4,}\b.*){3}", re.DOTALL)
@@ -215,3 +215,48 @@ def plain_number(s: str) -> Number | None:
             return None
         value = Fraction(int(num), int(den))
     return Number(-value if g["sign"] in ("-", "−") else value, places, g["percent"] is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberList:
+    """`(1, 2]`, `[-\\infty, 3)`, `\\{1, 2\\}` with plain numbers only: brackets and items."""
+
+    brackets: str  # e.g. "(]" or "{}"
+    items: tuple[Number | str, ...]  # a Number, or "inf" / "-inf"
+
+
+_OPEN = {"(": "(", "[": "[", "\\{": "{", "\\lbrace": "{"}
+_CLOSE = {")": ")", "]": "]", "\\}": "}", "\\rbrace": "}"}
+
+
+def _bracket(s: str, table: dict[str, str], at_start: bool) -> tuple[str, str] | None:
+    for token, name in table.items():
+        if s.startswith(token) if at_start else s.endswith(token):
+            return name, s[len(token) :] if at_start else s[: -len(token)]
+    return None
+
+
+def number_list(s: str) -> NumberList | None:
+    """A bracketed list of plain numbers (and infinities), or None: the fast path for intervals,
+    tuples and sets that needs no LaTeX parser. Bare lists (`1, 2`) are left to math-verify."""
+    core = re.sub(r"\\left|\\right|\s+", "", s)
+    opened = _bracket(core, _OPEN, at_start=True)
+    closed = opened and _bracket(opened[1], _CLOSE, at_start=False)
+    if not opened or not closed or len(core) > 200:
+        return None
+    inner = closed[1]
+    if not inner or any(c in inner for c in "()[]{}"):  # nested or empty: not a flat list
+        return None
+    items: list[Number | str] = []
+    for part in inner.split(","):
+        if re.fullmatch(r"[+]?\\infty", part):
+            items.append("inf")
+        elif part == "-\\infty":
+            items.append("-inf")
+        elif (n := plain_number(part)) is not None and not n.percent:
+            items.append(n)
+        else:
+            return None
+    if len(items) < 2:
+        return None
+    return NumberList(opened[0] + closed[0], tuple(items))

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Literal
+from typing import Any, Literal
 
 import math_verify
 
@@ -47,33 +47,33 @@ class PoolClosed(RuntimeError):
 
 
 class _Worker:
-    """State living in one worker process: parsed golds and remembered verdicts."""
+    """State living in one worker process: prepared (parsed) answers and remembered verdicts."""
 
     def __init__(self, config: MathConfig) -> None:
         self.config = config
-        self.golds: OrderedDict[str, Answer] = OrderedDict()
+        self.answers: OrderedDict[str, Answer] = OrderedDict()  # golds and predictions alike
         self.verdicts: OrderedDict[tuple[str, str], Judgement] = OrderedDict()
 
-    def gold(self, raw: str) -> Answer:
-        answer = self.golds.get(raw)
+    def answer(self, raw: str) -> Answer:
+        """`prepare(raw)`, remembered: golds recur across groups, short answers ("2") everywhere."""
+        answer = self.answers.get(raw)
         if answer is None:
             answer = prepare(raw, self.config)
-            if answer.refusal is None and answer.number is None and answer.letter is None:
-                answer.parsed()  # parse now, under the gold's own deadline
-            self.golds[raw] = answer
-            if len(self.golds) > 1024:
-                self.golds.popitem(last=False)
+            _remember(self.answers, raw, answer, self.config.cache_size // 4)
+        return answer
+
+    def gold(self, raw: str) -> Answer:
+        answer = self.answer(raw)
+        if answer.refusal is None and answer.number is None and answer.letter is None:
+            answer.parsed()  # parse now, under the gold's own deadline
         return answer
 
     def judge(self, gold: Answer, text: str) -> Judgement:
         key = (gold.raw, text)
         verdict = self.verdicts.get(key)
         if verdict is None:
-            verdict = grade(gold, prepare(text, self.config), self.config)
-            if self.config.cache_size:
-                self.verdicts[key] = verdict
-                if len(self.verdicts) > self.config.cache_size:
-                    self.verdicts.popitem(last=False)
+            verdict = grade(gold, self.answer(text), self.config)
+            _remember(self.verdicts, key, verdict, self.config.cache_size)
         return verdict
 
     def item(self, kind: Kind, gold: Answer, item: str, fallbacks: tuple[Fallback, ...] | None) -> Judgement:
@@ -97,6 +97,13 @@ class _Worker:
             return Judgement(False, "OK", found.source)
         verdict = self.judge(gold, found.text)
         return Judgement(verdict.equal, verdict.status, f"{found.source}: {verdict.detail}")
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
+    if size > 0:
+        cache[key] = value
+        if len(cache) > size:
+            cache.popitem(last=False)
 
 
 def _plain_math_verify(gold: str, pred: str) -> Judgement:

@@ -76,6 +76,11 @@ def test_known_false_positives_are_rejected(gold: str, pred: str) -> None:
         ("$(0,9)$", "$[0,9)$", False),
         ("$\\{1,2,3\\}$", "$\\{3,2,1\\}$", True),
         ("$(3,1)$", "$(1,3)$", False),
+        ("(-\\infty, 3]", "\\left(-\\infty,3\\right]", True),
+        ("(\\frac{1}{2}, 1]", "(0.5, 1]", True),
+        ("(\\frac{1}{2}, 1]", "(0.4, 1]", False),
+        ("\\{1, 2, 3\\}", "\\{3, 1, 2\\}", True),
+        ("\\{1, 2, 3\\}", "\\{3, 1, 4\\}", False),
         (
             "$\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}$",
             "$\\begin{pmatrix}1 & 2 \\\\ 3 & 5\\end{pmatrix}$",

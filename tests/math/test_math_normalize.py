@@ -14,6 +14,7 @@ from rewards.math.normalize import (
     delimit_bare_latex,
     integral_decimals,
     mixed_number,
+    number_list,
     plain_complex,
     plain_number,
     plain_text_math,
@@ -83,3 +84,20 @@ def test_step(step, before: str, after: str) -> None:  # type: ignore[no-untyped
 )
 def test_plain_number(text: str, number: Number | None) -> None:
     assert plain_number(text) == number
+
+
+@pytest.mark.parametrize(
+    "text,brackets,size",
+    [
+        ("(1, 2]", "(]", 2),
+        ("\\left(-3,4\\right]", "(]", 2),
+        ("\\{3,1,2\\}", "{}", 3),
+        ("[0,+\\infty)", "[)", 2),
+        ("(1)", None, 0),
+        ("(a,b)", None, 0),
+        ("((1,2),(3,4))", None, 0),
+    ],
+)
+def test_number_list(text: str, brackets: str | None, size: int) -> None:
+    found = number_list(text)
+    assert (found.brackets, len(found.items)) == (brackets, size) if found else brackets is None
