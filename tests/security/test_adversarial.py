@@ -36,27 +36,47 @@ def host_processes() -> int:
 
 
 ATTACKS = {
-    "fork bomb": ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
-                  {RunStatus.TIMEOUT}),
-    "shell fork bomb": ("import os\nos.execv('/bin/sh', ['sh', '-c', 'b() { b | b & }; b; sleep 5'])",
-                        {RunStatus.TIMEOUT, RunStatus.OK, RunStatus.RUNTIME_ERROR}),
+    "fork bomb": (
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+        {RunStatus.TIMEOUT},
+    ),
+    "shell fork bomb": (
+        "import os\nos.execv('/bin/sh', ['sh', '-c', 'b() { b | b & }; b; sleep 5'])",
+        {RunStatus.TIMEOUT, RunStatus.OK, RunStatus.RUNTIME_ERROR},
+    ),
     "memory bomb": ("x = []\nwhile True:\n    x.append(bytearray(1 << 20))", {RunStatus.MEMORY_LIMIT}),
-    "thread bomb": ("import threading, time\nwhile True:\n    threading.Thread(target=time.sleep, args=(60,)).start()",
-                    {RunStatus.TIMEOUT}),  # main thread fails, the others keep it alive
-    "cpu spin in threads": ("import threading\ndef spin():\n    while True: pass\n"
-                            "for _ in range(8): threading.Thread(target=spin).start()\nspin()", {RunStatus.TIMEOUT}),
-    "ignores SIGTERM": ("import signal, time\nfor s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
-                        "    signal.signal(s, signal.SIG_IGN)\ntime.sleep(60)", {RunStatus.TIMEOUT}),
+    "thread bomb": (
+        "import threading, time\nwhile True:\n    threading.Thread(target=time.sleep, args=(60,)).start()",
+        {RunStatus.TIMEOUT},
+    ),  # main thread fails, the others keep it alive
+    "cpu spin in threads": (
+        "import threading\ndef spin():\n    while True: pass\n"
+        "for _ in range(8): threading.Thread(target=spin).start()\nspin()",
+        {RunStatus.TIMEOUT},
+    ),
+    "ignores SIGTERM": (
+        "import signal, time\nfor s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):\n"
+        "    signal.signal(s, signal.SIG_IGN)\ntime.sleep(60)",
+        {RunStatus.TIMEOUT},
+    ),
     "stdout flood": ("import sys\nwhile True:\n    sys.stdout.write('x' * 65536)", {RunStatus.OUTPUT_LIMIT}),
     "stderr flood": ("import sys\nwhile True:\n    sys.stderr.write('x' * 65536)", {RunStatus.OUTPUT_LIMIT}),
-    "daemon outlives its run": ("import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
-                                "        time.sleep(30)\n        open('/work/run/late', 'w').write('x')\n"
-                                "    os._exit(0)\nprint('parent done')", {RunStatus.OK}),
+    "daemon outlives its run": (
+        "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+        "        time.sleep(30)\n        open('/work/run/late', 'w').write('x')\n"
+        "    os._exit(0)\nprint('parent done')",
+        {RunStatus.OK},
+    ),
     "kill -9 -1": ("import os\nos.kill(-1, 9)", {RunStatus.RUNTIME_ERROR}),
-    "kill -9 1 and friends": ("import os, signal\nfor s in (9, 15, 2, 19):\n    try:\n        os.kill(1, s)\n"
-                              "    except OSError:\n        pass\nprint('alive')", {RunStatus.OK}),
-    "locks its work dir": ("import os\nos.mkdir('d')\nopen('d/f', 'w').write('x')\nos.chmod('d', 0)\n"
-                           "os.chmod('/work/run', 0)", {RunStatus.OK}),
+    "kill -9 1 and friends": (
+        "import os, signal\nfor s in (9, 15, 2, 19):\n    try:\n        os.kill(1, s)\n"
+        "    except OSError:\n        pass\nprint('alive')",
+        {RunStatus.OK},
+    ),
+    "locks its work dir": (
+        "import os\nos.mkdir('d')\nopen('d/f', 'w').write('x')\nos.chmod('d', 0)\nos.chmod('/work/run', 0)",
+        {RunStatus.OK},
+    ),
 }
 
 
@@ -73,9 +93,11 @@ async def test_attack_is_contained(sb: Sandbox, name: str) -> None:
 
 @pytest.mark.parametrize(("path", "size_mb"), [("/tmp/fill", 16), ("/work/run/fill", 64)])
 async def test_disk_fill_stops_at_the_tmpfs_size(sb: Sandbox, path: str, size_mb: int) -> None:
-    source = (f"import os\nf = open('{path}', 'wb')\ntry:\n    while True:\n        f.write(b'0' * (1 << 20))\n"
-              "        f.flush()\nexcept OSError as e:\n    print(e.errno)\n"
-              f"print(os.path.getsize('{path}') >> 20)")
+    source = (
+        f"import os\nf = open('{path}', 'wb')\ntry:\n    while True:\n        f.write(b'0' * (1 << 20))\n"
+        "        f.flush()\nexcept OSError as e:\n    print(e.errno)\n"
+        f"print(os.path.getsize('{path}') >> 20)"
+    )
     r = await run(sb, source, memory_mb=256)
     assert r.status in {RunStatus.OK, RunStatus.RUNTIME_ERROR}, r  # ENOSPC, or SIGXFSZ at the file cap
     if r.status is RunStatus.OK:
@@ -156,7 +178,10 @@ async def test_network_has_only_loopback_and_host_loopback_is_unreachable(sb: Sa
 async def test_containers_do_not_pile_up_under_attack(sb: Sandbox) -> None:
     await asyncio.gather(*(run(sb, ATTACKS["fork bomb"][0], timeout_ms=300) for _ in range(6)))
     await asyncio.sleep(1)  # replacements are started off the request path
-    pool = subprocess.run(["docker", "ps", "-q", "--filter", f"label=referee.pool={sb._pool.id}"],
-                          capture_output=True, text=True).stdout.split()
+    pool = subprocess.run(
+        ["docker", "ps", "-q", "--filter", f"label=referee.pool={sb._pool.id}"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert len(pool) <= sb.config.pool_size
     await assert_next_run_is_clean(sb)

@@ -1,0 +1,28 @@
+"""The same containment under gVisor, where the daemon can run it (else skipped with the fix)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox import ExecuteSpec, JudgeSpec, RunStatus, SandboxConfig, doctor
+from sandbox.testing import started_sandbox
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+CONFIG = SandboxConfig(runtime="runsc", pool_size=1)
+
+
+async def test_runsc_contains_the_basics() -> None:
+    smoke = doctor(CONFIG)[-1]
+    if not smoke.ok:
+        pytest.skip(f"runsc cannot run here: {smoke.detail[:120]} — fix: {smoke.fix}")
+    async with started_sandbox(CONFIG) as sb:
+        ok = await sb.execute(ExecuteSpec("python", "print(6 * 7)"))
+        spin = await sb.execute(ExecuteSpec("python", "while True: pass", timeout_ms=500))
+        bomb = await sb.execute(ExecuteSpec("python", "x = []\nwhile True: x.append(bytearray(1 << 20))", memory_mb=128))
+        judged = await sb.judge(JudgeSpec("python", "import sys\nsys.exit(0)", test_code="assert f(1) == 1",
+                                          entry_point="f"))
+    assert (ok.status, ok.stdout) == (RunStatus.OK, "42\n")
+    assert spin.status is RunStatus.TIMEOUT
+    assert bomb.status in {RunStatus.MEMORY_LIMIT, RunStatus.RUNTIME_ERROR}
+    assert judged.passed == 0
