@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,28 @@ async def test_a_supervisor_that_stops_answering_is_killed_from_outside() -> Non
         assert r.status is RunStatus.TIMEOUT and "no answer" in r.detail, r
         assert r.wall_ms >= 800 + 500
         assert (await sb.execute(HELLO)).status is RunStatus.OK  # on a fresh container
+
+
+async def test_containers_of_a_killed_server_remove_themselves() -> None:
+    # SIGKILL leaves no chance to clean up: the attach stream closing ends the supervisor
+    # (stdin_once) and auto_remove deletes the container; start-up reaping is the backstop.
+    script = ("import asyncio, sys, time\nfrom sandbox import Sandbox, SandboxConfig\n"
+              "async def main():\n    sb = Sandbox(SandboxConfig(pool_size=2))\n    await sb.start()\n"
+              "    print(sb._pool.id, flush=True)\n    time.sleep(60)\nasyncio.run(main())\n")
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE,
+                                                cwd=Path(__file__).resolve().parents[2])
+    assert proc.stdout is not None
+    pool_id = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().strip()
+    label = f"label={POOL_LABEL}={pool_id}"
+
+    def containers() -> list[str]:
+        return subprocess.run(["docker", "ps", "-aq", "--filter", label], capture_output=True, text=True).stdout.split()
+
+    assert len(containers()) == 2
+    proc.kill()
+    await proc.wait()
+    for _ in range(50):
+        if not containers():
+            break
+        await asyncio.sleep(0.2)
+    assert containers() == []
