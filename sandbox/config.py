@@ -28,6 +28,7 @@ class SandboxConfig(BaseModel):
     max_timeout_ms: int = 30_000  # requests above this are refused (LimitTooHigh)
     max_memory_mb: int = 2_048
     compile_timeout_ms: int = 15_000  # gcc/g++ per sample
+    max_judge_ms: int = 120_000  # all tests of one sample together; later tests are TIMEOUT
     max_source_bytes: int = 256 * 1024  # source code cap (SourceTooLarge)
     max_stdin_bytes: int = 8 * 1024 * 1024  # stdin, and the files of one request together
     max_tests: int = 512  # tests or stdin/stdout cases per sample

@@ -108,7 +108,7 @@ class Sandbox:
         return JudgeResult(result.status, result.tests, result.detail, (time.monotonic() - t0) * 1000)
 
     async def _judge_asserts(self, c: Container, spec: JudgeSpec, timeout_ms: int) -> JudgeResult:
-        budget_ms = timeout_ms * max(1, spec.test_code.count("assert")) + _JUDGE_START_MS
+        budget_ms = min(timeout_ms * max(1, spec.test_code.count("assert")), self.config.max_judge_ms) + _JUDGE_START_MS
         req = {"op": "pyjudge", "source": spec.source, "test_code": spec.test_code,
                "entry_point": spec.entry_point, "test_timeout_ms": timeout_ms,
                "stop_on_first_failure": spec.stop_on_first_failure}
@@ -130,11 +130,16 @@ class Sandbox:
             tests = tuple(TestOutcome(f"case {i + 1}", Verdict.COMPILE_ERROR) for i in range(len(spec.cases)))
             return JudgeResult(compiled.status, tests, compiled.detail)
         outcomes: list[TestOutcome] = []
+        budget_end = time.monotonic() + self.config.max_judge_ms / 1000
         for i, case in enumerate(spec.cases):
             if outcomes and not outcomes[-1].passed and spec.stop_on_first_failure:
                 outcomes.append(TestOutcome(f"case {i + 1}", Verdict.SKIPPED, "after a failure"))
                 continue
-            reply = await self._exec(c, lang.run, timeout_ms, stdin=case.stdin,
+            left_ms = int((budget_end - time.monotonic()) * 1000)
+            if left_ms <= 0:
+                outcomes.append(TestOutcome(f"case {i + 1}", Verdict.TIMEOUT, "the sample's time budget ran out"))
+                continue
+            reply = await self._exec(c, lang.run, min(timeout_ms, left_ms), stdin=case.stdin,
                                      files={} if lang.compile or i else files, reset=i == len(spec.cases) - 1)
             outcomes.append(_case_outcome(f"case {i + 1}", case, _result(reply, timeout_ms)))
         return JudgeResult(RunStatus.OK, tuple(outcomes))

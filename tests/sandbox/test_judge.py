@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import JudgeSpec, RunStatus, Sandbox, StdioCase, Verdict
+from sandbox import JudgeSpec, RunStatus, Sandbox, SandboxConfig, StdioCase, Verdict
+from sandbox.testing import started_sandbox
 
 pytestmark = pytest.mark.docker
 
@@ -148,3 +149,11 @@ async def test_bad_judge_requests(sb: Sandbox, spec: JudgeSpec, words: list[str]
 async def test_constant_asserts_are_not_tests(sb: Sandbox) -> None:
     tests = "def check(candidate):\n    assert candidate(1, 2) == 3\n    assert True, 'This prints if this assert fails'\n"
     assert await verdicts(sb, "def add(a, b):\n    return 0\n", tests) == [Verdict.WRONG_ANSWER]
+
+
+async def test_a_sample_has_a_total_time_budget() -> None:
+    cases = tuple(StdioCase("", "1") for _ in range(6))
+    async with started_sandbox(SandboxConfig(pool_size=1, max_judge_ms=1_000)) as sandbox:
+        r = await sandbox.judge(JudgeSpec("python", "import time\ntime.sleep(0.4)\nprint(1)", cases=cases))
+    assert r.tests[0].verdict is Verdict.PASS and r.tests[-1].verdict is Verdict.TIMEOUT
+    assert r.wall_ms < 3_000
