@@ -32,6 +32,7 @@ from rewards.math.normalize import (
     NumberList,
     choice_letter,
     is_prose,
+    leading_choice,
     normalize,
     number_list,
     plain_number,
@@ -375,7 +376,7 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
             return Judgement(True, _OK, f"{shown}: same text")
         return Judgement(False, _INVALID, f"answer refused: {pred.refusal}")
     if gold.letter is not None:
-        same = pred.letter == gold.letter
+        same = (pred.letter or leading_choice(pred.core)) == gold.letter
         return Judgement(same, _OK, f"{shown}: {'same' if same else 'different'} choice")
     if gold.number is not None and pred.number is not None:
         same = _numbers_equal(gold.number, pred.number, config)

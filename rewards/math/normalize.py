@@ -12,7 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["STEPS", "Number", "NumberList", "is_prose", "normalize", "number_list", "plain_number"]
+__all__ = [
+    "STEPS",
+    "Number",
+    "NumberList",
+    "is_prose",
+    "leading_choice",
+    "normalize",
+    "number_list",
+    "plain_number",
+]
 
 # three words of four letters or more, not LaTeX commands (`\\frac`, `\\right`): a sentence
 _PROSE = re.compile(r"(?:(?<![\\A-Za-z])[A-Za-z]{4,}\b.*){3}", re.DOTALL)
@@ -84,6 +93,18 @@ def choice_letter(s: str) -> str:
     """`(C)`, `\\text{(C)}`, `\\textbf{C)}` → `C`: a multiple-choice answer is its letter."""
     m = re.fullmatch(r"\s*(?:\\text(?:bf)?\s*\{)?\s*\(?\s*([A-E])\s*\)?\s*\}?\s*", s)
     return m.group(1) if m else s
+
+
+_LEADING_CHOICE = re.compile(
+    r"\s*(?:\\text(?:bf)?\s*\{\s*)?(?:(?i:option|choice)\s*)?\(?([A-E])(?:\)|\}|\.|:|\s|$)"
+)
+
+
+def leading_choice(s: str) -> str | None:
+    """The option letter an answer starts with (`C) 5`, `\\textbf{(C)} 5`, `Option C`), or None.
+    Used only against a gold that is a letter."""
+    m = _LEADING_CHOICE.match(s)
+    return m.group(1) if m else None
 
 
 _PLAIN_FUNCS = re.compile(r"\b(sqrt|exp)\s*\(([^()]*)\)")

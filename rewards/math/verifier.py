@@ -7,6 +7,7 @@ blocks on a worker's pipe, so the event loop never waits on CPU work and never h
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ class MathVerifier:
     def __init__(self, config: MathConfig | None = None) -> None:
         self.config = config or MathConfig()
         self.pool = WorkerPool(self.config)
+        self._claimed = 0  # workers claimed by jobs in flight (may exceed `workers`: jobs queue)
+        self._claims_lock = threading.Lock()
         # threads only wait on pipes; a few per worker lets groups queue without blocking the loop
         self._threads = ThreadPoolExecutor(
             max_workers=max(16, 4 * self.config.workers), thread_name_prefix="referee-math"
@@ -74,16 +77,22 @@ class MathVerifier:
         """Split `items` over the workers (each parses the gold once) and keep their order."""
         if not items:
             return []
-        # split a group only over idle workers: under load each group stays on one worker (one gold
-        # parse), alone it spreads over the cores for latency
-        chunks = max(1, min(self.pool.idle(), len(items)))
-        size = -(-len(items) // chunks)
-        parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
-        futures = [
-            asyncio.wrap_future(self._threads.submit(self.pool.run, kind, gold, part, fallbacks))
-            for part in parts
-        ]
-        results = await asyncio.gather(*futures)
+        # split a group only over workers no other job has claimed: under load each group stays on
+        # one worker (one gold parse, one verdict cache), alone it spreads over the cores for latency
+        with self._claims_lock:
+            chunks = max(1, min(self.config.workers - self._claimed, len(items)))
+            self._claimed += chunks
+        try:
+            size = -(-len(items) // chunks)
+            parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
+            futures = [
+                asyncio.wrap_future(self._threads.submit(self.pool.run, kind, gold, part, fallbacks))
+                for part in parts
+            ]
+            results = await asyncio.gather(*futures)
+        finally:
+            with self._claims_lock:
+                self._claimed -= chunks
         return [j for part in results for j in part]
 
     async def verify(self, gold: str, pred: str) -> Verdict:
