@@ -87,8 +87,9 @@ def filter_cmd(
     batch_size: Annotated[int, typer.Option(help="lines per Score request")] = 64,
     timeout: Annotated[float, typer.Option(help="deadline of one request, seconds")] = 120.0,
 ) -> None:
-    """Rejection sampling (DeepSeek-R1): keep the completions the server scores correct, well-formed
-    and language-consistent; print what was dropped and why."""
+    """Keep the completions the server scores right, well-formed and language-consistent (R1's rejection sampling).
+
+    Prints how many lines were kept and, per failed check, how many were dropped."""
     from referee.client import RefereeError
     from trainer.filter import filter_jsonl
 

@@ -61,8 +61,8 @@ def read_metrics(path: Path) -> list[dict[str, Any]]:
 # (title, keys) per panel; keys missing from a run are left out of its plot.
 PANELS = (
     (
-        "rewards (mean per step)",
-        ("reward/accuracy", "reward/format", "reward/language_consistency", "reward/total"),
+        "rewards (mean per step; bold: 10-step average)",
+        ("reward/accuracy", "reward/format", "reward/language_consistency"),
     ),
     ("completion length (tokens)", ("completion_length",)),
     ("reflection rate", ("reflection_rate",)),
