@@ -77,10 +77,12 @@ class Pool:
                 raise
             finally:
                 c.runs += 1
-                if c.reusable and c.runs < self.config.runs_per_container and not self._closed:
-                    self._idle.append(c)
-                else:
+                if not c.reusable or c.runs >= self.config.runs_per_container or self._closed:
                     self._retire(c)
+                elif len(self._live) > self.config.pool_size:  # made on demand while refills were on the way
+                    self._retire(c, replace=False)
+                else:
+                    self._idle.append(c)
 
     def _pick(self, memory_mb: int) -> Container | None:
         for i, c in enumerate(self._idle):
@@ -94,14 +96,15 @@ class Pool:
         for c in idle:
             self._retire(c)
 
-    def _retire(self, c: Container) -> None:
+    def _retire(self, c: Container, *, replace: bool = True) -> None:
         """Remove `c` and warm a replacement, both off the request path."""
         self._live.discard(c)
         self._spawn(c.destroy(self.config))
-        self._spawn(self._refill())
+        if replace:
+            self._spawn(self._refill())
 
     async def _refill(self) -> None:
-        if self._closed or len(self._idle) >= self.config.pool_size:
+        if self._closed or len(self._live) >= self.config.pool_size:
             return
         try:
             c = await self._new()
