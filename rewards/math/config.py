@@ -20,7 +20,7 @@ class MathConfig(BaseModel):
 
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)  # worker processes (= cores)
     timeout_ms: int = Field(3000, ge=10)  # hard deadline per verification (gold parse counts separately)
-    memory_mb: int = Field(2048, ge=256)  # address-space limit per worker process (RLIMIT_AS)
+    memory_mb: int = Field(2048, ge=256)  # address space a worker may add (RLIMIT_AS headroom)
     float_rel_tol: float = Field(1e-2, ge=0.0, le=0.1)  # decimals: rounded AND this close (0.33=1/3, 0.3≠1/3)
     exact_rel_tol: float = Field(
         1e-12, ge=0.0, le=1e-3

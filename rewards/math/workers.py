@@ -122,8 +122,16 @@ def _short(parsed: list[object]) -> str:
 
 
 def _limit_memory(memory_mb: int) -> None:
-    """Cap the address space so an answer that builds a huge integer fails fast instead of swapping."""
-    limit = memory_mb * 1024 * 1024
+    """Cap the address space so an answer that builds a huge integer fails fast instead of swapping.
+
+    The cap is headroom above what the worker already maps: a worker forked for a program that
+    imported torch (and mapped gigabytes of libraries) must still be able to allocate."""
+    try:
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return  # not Linux: rely on the deadline alone
+    limit = mapped + memory_mb * 1024 * 1024
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or limit < hard:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
