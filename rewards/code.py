@@ -82,6 +82,8 @@ async def _score(sample: Sample, params: CodeParams, ctx: Context) -> RewardResu
         result = await ctx.sandbox.judge(spec)
     except ValueError as exc:  # unsupported language, oversized source, limits over the maxima
         return RewardResult.fail(Status.INVALID_INPUT, str(exc))
+    except Exception as exc:  # a bug must cost this sample, not its batch
+        return RewardResult.fail(Status.ERROR, f"{type(exc).__name__}: {exc}"[:300])
     return _reward(result, params)
 
 

@@ -39,6 +39,10 @@ _JUDGE_START_MS = 3_000  # two interpreters and the imports, before the first te
 
 
 class Sandbox:
+    """A pool of warm, hardened containers. `start()` reaps orphans and warms the pool (it does not
+    raise if the daemon is down: visits then return SANDBOX_ERROR until it is back); `close()`
+    removes every container it started. Safe to share between concurrent tasks of one loop."""
+
     def __init__(self, config: SandboxConfig | None = None) -> None:
         self.config = config or SandboxConfig()
         self._pool = Pool(self.config)
