@@ -70,7 +70,10 @@ class Pool:
             c = self._pick(memory_mb) or await self._new()
             try:
                 if c.memory_mb != memory_mb:
-                    await c.set_memory(self.config, memory_mb)
+                    try:
+                        await c.set_memory(self.config, memory_mb)
+                    except DAEMON_ERRORS as exc:
+                        raise daemon_error(self.config, exc) from exc
                 yield c
             except BaseException:
                 c.reusable = False
