@@ -82,3 +82,26 @@ def test_unreachable_server_fails_fast_naming_the_address(tiny_sft_model: Path, 
     with pytest.raises(RefereeUnavailable, match=r"127\.0\.0\.1:9"):
         train(cfg, log=lambda _: None)
     assert not (tmp_path / "metrics.png").exists()
+
+
+def test_cli_sft_then_train(referee_target: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from referee.cli import app
+
+    sft_yaml, train_yaml = tmp_path / "sft.yaml", tmp_path / "train.yaml"
+    sft_yaml.write_text(
+        "model: {n_layer: 1, n_embd: 32, n_head: 2, n_positions: 64}\n"
+        f"task: {{digits: 1}}\nexamples: 50\nsteps: 3\nbatch_size: 8\nout_dir: {tmp_path / 'sft'}\n"
+    )
+    train_yaml.write_text(
+        f"model: {{path: {tmp_path / 'sft'}}}\ntask: {{digits: 1}}\nreferee: {{target: '{referee_target}'}}\n"
+        f"generation: {{num_generations: 2, max_new_tokens: 8}}\nsteps: 1\nprompts_per_step: 2\nout_dir: {tmp_path / 'rl'}\n"
+    )
+    runner = CliRunner()
+    result = runner.invoke(app, ["sft", str(sft_yaml)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["train", str(train_yaml)])
+    assert result.exit_code == 0, result.output
+    assert "1 steps; metrics in" in result.output
+    assert (tmp_path / "rl" / "metrics.png").is_file()
