@@ -3,13 +3,18 @@
 Order of checks, cheapest first:
 
 1. refusals: answers that are too long, too deeply nested or exponent towers (INVALID_INPUT);
-2. fast paths with no sympy: multiple-choice letters, plain numbers compared as exact fractions,
-   identical text;
-3. math-verify (`parse` + `verify`, with its signal timeouts off: the worker is killed from outside);
+2. fast paths with no sympy: multiple-choice letters, plain numbers compared as exact fractions
+   (a decimal must be the value correctly rounded), identical text, bracketed lists of numbers;
+3. math-verify (`parse` + `verify`, with its signal timeouts off: the worker is killed from outside),
+   after a decimal-for-an-exact-constant check (`2.828` for `2\\sqrt{2}`) it would miss;
 4. guards on every "equal" from math-verify, each rejecting one known false positive:
    exact values that differ at high precision (`1/2^{99}` vs `1/2^{98}`), an equation against a
-   bare value (`x+y=0` vs `0`), sequences with an ellipsis (`1,2,…,n` vs `1,3,…,2n-1`), and
-   extractions math-verify cut off mid-expression (unbalanced braces).
+   bare value (`x+y=0` vs `0`), sequences with an ellipsis (`1,2,…,n` vs `1,3,…,2n-1`), an
+   interval or pair against a set (`(1,2)` vs `\\{1,2\\}`), and extractions math-verify cut off
+   mid-expression (unbalanced braces).
+
+Prose and several boxed parts are left whole to math-verify's own extraction: no fast path or
+shape guard may guess which part is the answer.
 
 `verify(gold, pred)` in math-verify is not symmetric: gold always goes first.
 """
@@ -188,11 +193,10 @@ class Answer:
     number: Number | None
     numbers: NumberList | None  # `(1, 2]`, `\{1, 2\}` of plain numbers
     letter: str | None
-    prose: bool
-    equation: bool
-    constant: bool
+    equation: bool  # `x^2+y^2-1=0`: an equation to satisfy, not a named value
+    constant: bool  # no variables: `0`, `2\sqrt{3}`
     ellipsis: bool
-    refusal: str | None
+    refusal: str | None  # why the answer is not even looked at (INVALID_INPUT)
     multipart: bool = False  # several answers (`1, 2`, `\boxed{1} \boxed{2}`): boxed parts may be combined
     _parsed: list[Any] | None = field(default=None, repr=False)
 
@@ -218,8 +222,20 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         # a sentence, or several boxed parts: which part is the answer (or how parts combine) is
         # math-verify's call ("final answer is" beats an earlier \boxed{}), so no fast path and no
         # shape guard may guess it
-        core = _core(text)
-        return Answer(raw, text, core, "", None, None, None, True, False, False, False, refusal, several)
+        return Answer(
+            raw=raw,
+            text=text,
+            core=_core(text),
+            key="",
+            number=None,
+            numbers=None,
+            letter=None,
+            equation=False,
+            constant=False,
+            ellipsis=False,
+            refusal=refusal,
+            multipart=several,
+        )
     # math-verify reads the last \boxed{} first, so that is the answer whose shape the guards judge
     core = boxes[-1].strip() if boxes else _core(text)
     letter = choice_letter(core)
@@ -231,7 +247,6 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         number=plain_number(core) if refusal is None else None,
         numbers=number_list(core) if refusal is None else None,
         letter=letter if len(letter) == 1 and letter.isalpha() and letter.isupper() else None,
-        prose=False,
         equation=_is_equation(core),
         constant=_is_constant(core),
         ellipsis=bool(_ELLIPSIS.search(core)),
