@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +71,9 @@ class ServerProcess:
                 break
         else:
             raise RuntimeError("server exited before serving:\n" + "".join(lines))
+        # Keep reading its log: a full pipe would block the server's event loop on its next log line.
+        self.log = collections.deque(lines, maxlen=200)
+        threading.Thread(target=self.log.extend, args=(self.proc.stdout,), daemon=True).start()
         wait_serving(self.target, tls_ca_file=tls_ca_file)
 
     def stop(self) -> int:
