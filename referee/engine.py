@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 
 from referee.config import Settings
@@ -28,6 +29,9 @@ class Engine:
         self._math: MathVerifier | None = None
         self._sandbox: Sandbox | None = None
         self._lock = asyncio.Lock()
+        # Per-sample rewards (language identification can take 100 ms a group) run here so the
+        # event loop keeps answering other requests meanwhile.
+        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="referee-reward")
 
     async def __aenter__(self) -> Engine:
         return self
@@ -63,6 +67,7 @@ class Engine:
         """Score one batch. Raises `rewards.InvalidRequest` for a malformed request."""
         needs_code = any(s.code is not None for s in samples)
         ctx = Context(
+            executor=self._executor,
             math=await self.math() if any(s.math is not None for s in samples) else None,
             sandbox=await self.sandbox() if needs_code else None,
         )
@@ -79,3 +84,4 @@ class Engine:
             if self._math is not None:
                 await self._math.close()
                 self._math = None
+        self._executor.shutdown(wait=False, cancel_futures=True)
