@@ -199,6 +199,8 @@ class WorkerPool:
         self._slow_golds: OrderedDict[str, None] = OrderedDict()
 
     def _spawn(self) -> _Proc:
+        if self._closed:
+            raise PoolClosed("the math worker pool was closed")
         ctx = _context()
         parent, child = ctx.Pipe()
         process = ctx.Process(
@@ -283,6 +285,8 @@ class WorkerPool:
                         out += [Judgement(False, "ERROR", "math worker could not be started")] * len(todo)
                     continue
                 if self._receive(proc, timeout_s) is None:
+                    if self._closed:
+                        raise PoolClosed("the math worker pool was closed during the call")
                     dead = not proc.process.is_alive()
                     proc = self._discard(proc)
                     why = (
@@ -295,6 +299,8 @@ class WorkerPool:
                 for _ in todo:
                     started = time.monotonic()
                     msg = self._receive(proc, timeout_s)
+                    if msg is None and self._closed:
+                        raise PoolClosed("the math worker pool was closed during the call")
                     if msg is None:
                         dead = not proc.process.is_alive()
                         proc = self._discard(proc)

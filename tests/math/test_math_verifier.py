@@ -145,3 +145,15 @@ async def test_several_boxed_answers_count_only_for_a_multi_part_gold(verifier: 
     )
     assert single[0].value == 0.0 and "several" in single[0].detail
     assert multi[0].value == 1.0
+
+
+async def test_closing_while_a_worker_hangs_ends_the_call() -> None:
+    v = MathVerifier(MathConfig(workers=1, timeout_ms=30_000))
+    await v.start()
+    hang = asyncio.ensure_future(v.verify("1", HANGERS[0]))
+    await asyncio.sleep(0.2)
+    started = time.monotonic()
+    await v.close()
+    with pytest.raises(PoolClosed):
+        await hang
+    assert time.monotonic() - started < 5
