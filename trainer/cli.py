@@ -86,6 +86,8 @@ def filter_cmd(
     server: Annotated[str, typer.Option(help="HOST:PORT of the referee server")] = "127.0.0.1:50051",
     batch_size: Annotated[int, typer.Option(help="lines per Score request")] = 64,
     timeout: Annotated[float, typer.Option(help="deadline of one request, seconds")] = 120.0,
+    token_file: Annotated[Path | None, typer.Option(help="file holding the server's bearer token")] = None,
+    tls_ca_file: Annotated[Path | None, typer.Option(help="CA certificate of a TLS server")] = None,
 ) -> None:
     """Keep the completions the server scores right, well-formed and language-consistent (R1's rejection sampling).
 
@@ -105,6 +107,8 @@ def filter_cmd(
                 language=language,
                 batch_size=batch_size,
                 timeout_s=timeout,
+                token_file=token_file,
+                tls_ca_file=tls_ca_file,
             )
     except RefereeError as exc:
         raise _fail(str(exc), 1) from None

@@ -61,6 +61,10 @@ class RefereeConfig(_Strict):
     )
     timeout_s: float = Field(60.0, gt=0, description="deadline of one Score call")
     retries: int = Field(4, ge=0, description="gRPC retries on UNAVAILABLE before giving up")
+    token_file: Path | None = Field(
+        None, description="file holding the bearer token of a server started with one"
+    )
+    tls_ca_file: Path | None = Field(None, description="CA certificate of a TLS server; None = plaintext")
     rewards: list[RewardConfig] = Field(
         default_factory=lambda: [RewardConfig(name="accuracy"), RewardConfig(name="format", weight=0.0)],
         min_length=1,

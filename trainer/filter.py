@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import IO, Any
 
 from referee.client import RefereeError
@@ -80,6 +81,8 @@ def filter_jsonl(
     batch_size: int = 64,
     concurrency: int = 4,
     timeout_s: float = 120.0,
+    token_file: Path | None = None,
+    tls_ca_file: Path | None = None,
 ) -> FilterReport:
     """Score every line and write the kept ones to `dst`, in input order."""
     checks = [
@@ -96,6 +99,8 @@ def filter_jsonl(
     cfg = RefereeConfig(
         target=target,
         timeout_s=timeout_s,
+        token_file=token_file,
+        tls_ca_file=tls_ca_file,
         rewards=[RewardConfig(name=name) for name, _ in checks],
         unscorable=["SANDBOX_ERROR", "ERROR", "TIMEOUT", "INVALID_INPUT"],
     )

@@ -23,14 +23,13 @@ from typing import Any
 
 import torch
 
-from referee.client import RefereeError
 from trainer.advantages import group_advantages
 from trainer.config import TrainConfig
 from trainer.loss import grpo_loss
 from trainer.metrics import MetricsLog, plot_metrics, reflection_rate
 from trainer.models import build_model
 from trainer.rollout import generate, token_logps
-from trainer.scoring import GroupScorer, unscorable_reason
+from trainer.scoring import GroupScorer, group_failure
 from trainer.tasks import prompt_source
 from trainer.tokenizer import load_tokenizer
 
@@ -63,11 +62,8 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
             # 1. Rollouts: B prompts x G samples.
             batch = [next(problems) for _ in range(B)]
             rollout = generate(policy, tokenizer, [p.prompt for p in batch], cfg.generation)
-            ids, attn, mask = (
-                rollout.input_ids,
-                rollout.attention_mask,
-                rollout.completion_mask,
-            )  # (B*G, P+T) / (B*G, T)
+            ids, attn = rollout.input_ids, rollout.attention_mask  # (B*G, P+T)
+            mask = rollout.completion_mask  # (B*G, T)
             T = mask.shape[1]
             lengths = rollout.lengths.tolist()
 
@@ -90,12 +86,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
             per_reward: dict[str, list[float]] = defaultdict(list)
             failures: list[str] = []
             for i, res in enumerate(results):
-                reason = (
-                    str(res)
-                    if isinstance(res, RefereeError)
-                    else unscorable_reason(res, cfg.referee.unscorable)
-                )
-                if reason is not None:
+                if (reason := group_failure(res, cfg.referee.unscorable)) is not None:
                     failures.append(reason)
                     continue
                 keep.append(i)
@@ -104,9 +95,9 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
                     for name, v in r.rewards.items():
                         per_reward[name].append(v.value)
             skipped_total += len(failures)
-            for reason in failures[:1]:
+            if failures:
                 log(
-                    f"step {step}: skipped {len(failures)} group(s) the referee could not score, e.g. {reason}"
+                    f"step {step}: skipped {len(failures)} group(s) the referee could not score: {failures[0]}"
                 )
 
             row: dict[str, Any] = {
@@ -142,6 +133,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
                     optimizer.step()
                 warmup.step()
 
+                # Reward statistics are over the scored groups only: a skipped group has no rewards.
                 row |= {f"reward/{name}": sum(vs) / len(vs) for name, vs in per_reward.items()}
                 row |= {
                     "reward/total": float(rewards.mean()),

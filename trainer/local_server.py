@@ -26,7 +26,8 @@ def local_referee(**settings: Any) -> Iterator[str]:
     from referee.engine import Engine
     from referee.server import start_server
 
-    cfg = load_settings(**{"server": {"host": "127.0.0.1", "port": 0}, **settings})
+    server_settings = {"host": "127.0.0.1", "port": 0, **settings.pop("server", {})}
+    cfg = load_settings(server=server_settings, **settings)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="local-referee", daemon=True)
     thread.start()

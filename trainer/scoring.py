@@ -22,14 +22,19 @@ from referee.client import AsyncRefereeClient, RefereeError, RefereeUnavailable
 from rewards.types import SampleResult
 from trainer.config import RefereeConfig
 
-__all__ = ["GroupResult", "GroupScorer", "unscorable_reason"]
+__all__ = ["GroupResult", "GroupScorer", "group_failure"]
 
 GroupResult = list[SampleResult] | RefereeError
 
 
-def unscorable_reason(results: Sequence[SampleResult], unscorable: Sequence[str]) -> str | None:
-    """The first reward status in `unscorable` among `results` ("accuracy: SANDBOX_ERROR ..."), else None."""
-    for r in results:
+def group_failure(result: GroupResult, unscorable: Sequence[str]) -> str | None:
+    """Why a group cannot be used ("accuracy: SANDBOX_ERROR daemon gone", a failed call), or None.
+
+    One unscorable sample spoils its group: its siblings' advantages would be measured
+    against a baseline that is missing a member."""
+    if isinstance(result, RefereeError):
+        return str(result)
+    for r in result:
         for name, value in r.rewards.items():
             if value.status in unscorable:
                 return f"{name}: {value.status} {value.detail}".strip()
@@ -47,7 +52,14 @@ class GroupScorer:
 
     async def _connect(self) -> AsyncRefereeClient:
         # grpc.aio channels belong to the loop that creates them.
-        return AsyncRefereeClient(self.cfg.target, timeout_s=self.cfg.timeout_s, retries=self.cfg.retries)
+        cfg = self.cfg
+        return AsyncRefereeClient(
+            cfg.target,
+            timeout_s=cfg.timeout_s,
+            retries=cfg.retries,
+            token=cfg.token_file.read_text().strip() if cfg.token_file else None,
+            tls_ca_file=cfg.tls_ca_file,
+        )
 
     def _run(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()

@@ -60,6 +60,8 @@ class RefereeReward:
         params: Mapping[str, Any] | None = None,
         timeout_s: float = 60.0,
         retries: int = 4,
+        token_file: str | None = None,
+        tls_ca_file: str | None = None,
         gold_column: str = "solution",
         language_column: str = "language",
         code_column: str = "code",
@@ -71,6 +73,8 @@ class RefereeReward:
             target=target,
             timeout_s=timeout_s,
             retries=retries,
+            token_file=token_file,
+            tls_ca_file=tls_ca_file,
             rewards=[RewardConfig(name=reward, params=dict(params or {}))],
         )
         self._scorer = GroupScorer(cfg)

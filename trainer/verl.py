@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from referee.client import RefereeClient
@@ -35,9 +36,10 @@ NOT_SCORED = ("SANDBOX_ERROR", "ERROR")
 
 
 @functools.cache
-def _client(target: str, timeout_s: float) -> RefereeClient:
+def _client(target: str, timeout_s: float, token_file: str | None, tls_ca_file: str | None) -> RefereeClient:
     # verl calls per sample, from each worker process: one channel per process and target.
-    return RefereeClient(target, timeout_s=timeout_s)
+    token = Path(token_file).read_text().strip() if token_file else None
+    return RefereeClient(target, timeout_s=timeout_s, token=token, tls_ca_file=tls_ca_file)
 
 
 def _reference(ground_truth: Any) -> dict[str, Any]:
@@ -57,6 +59,8 @@ def compute_score(
     target: str = "127.0.0.1:50051",
     rewards: Sequence[str | Mapping[str, Any]] = ("accuracy",),
     timeout_s: float = 60.0,
+    token_file: str | None = None,
+    tls_ca_file: str | None = None,
 ) -> dict[str, float]:
     """Score one completion; raises `RefereeUnavailable` (naming the address) if the server is down."""
     extra = dict(extra_info or {})
@@ -68,7 +72,7 @@ def compute_score(
     }
     if extra.get("language"):
         sample["language"] = extra["language"]
-    [result] = _client(target, timeout_s).score([sample], list(rewards))
+    [result] = _client(target, timeout_s, token_file, tls_ca_file).score([sample], list(rewards))
     out = {"score": result.total, "unscorable": 0.0}
     for name, value in result.rewards.items():
         out[name] = value.value

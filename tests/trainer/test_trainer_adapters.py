@@ -151,3 +151,19 @@ def test_cli_commands(tmp_path: Path) -> None:
         app, ["filter", str(rows), "-o", str(tmp_path / "out.jsonl"), "--server", "127.0.0.1:9"]
     )
     assert result.exit_code == 1 and "127.0.0.1:9" in result.output
+
+
+def test_token_file_reaches_a_server_that_wants_one(tmp_path: Path) -> None:
+    from referee.client import RefereeError
+    from trainer.local_server import local_referee
+
+    token = tmp_path / "token"
+    token.write_text("s3cret\n")
+    with local_referee(server={"token": "s3cret"}, math={"workers": 1}) as target:
+        reward = RefereeReward("format", target=target, token_file=str(token))
+        assert reward(prompts=["p"], completions=[RIGHT]) == [1.0]
+        reward.close()
+        anonymous = RefereeReward("format", target=target)
+        with pytest.raises(RefereeError, match="UNAUTHENTICATED"):
+            anonymous(prompts=["p"], completions=[RIGHT])
+        anonymous.close()
