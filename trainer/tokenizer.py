@@ -70,6 +70,8 @@ def load_tokenizer(path: str | Path | None) -> PreTrainedTokenizer:
     """The char tokenizer when `path` is None or holds its vocab file, else `AutoTokenizer` from a local dir."""
     if path is None:
         return CharTokenizer()
+    if not Path(path).is_dir():  # never let a typo become a hub download
+        raise FileNotFoundError(f"model.path: {path} is not a directory (run `referee sft` first?)")
     if (Path(path) / VOCAB_FILE).is_file():
         return CharTokenizer.from_pretrained(str(path))
     from transformers import AutoTokenizer
