@@ -214,11 +214,14 @@ class WorkerPool:
         return proc
 
     def _kill(self, proc: _Proc) -> None:
+        """Kill once: `close()` and the thread running the worker's job may both try."""
+        with self._lock:
+            if proc not in self._all:
+                return
+            self._all.discard(proc)
         proc.process.kill()
         proc.process.join(5)
         proc.conn.close()
-        with self._lock:
-            self._all.discard(proc)
 
     def start(self) -> None:
         with self._lock:
