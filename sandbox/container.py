@@ -149,7 +149,7 @@ def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> t
     labels = {LABEL: "1", OWNER_LABEL: owner_label(), POOL_LABEL: pool_id}
     container_config = api.create_container_config(
         config.image,
-        None,
+        ["/usr/bin/python3", "-I", "/opt/referee/supervisor.py", str(config.work_tmpfs_mb << 20)],
         hostname="sandbox",
         stdin_open=True,
         tty=False,

@@ -43,8 +43,10 @@ MAX_FD = 256
 _wake_r, _wake_w = os.pipe()
 
 
-def harden_self() -> None:
+def harden_self(file_cap_bytes: int = 64 << 20) -> None:
     set_dumpable(False)
+    # Inherited by every program we spawn (RLIMIT_CORE is 0 from docker already).
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_cap_bytes, file_cap_bytes))
     # Python's default SIGINT handler would make us receive SIGINT; default = ignored as init.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.set_blocking(_wake_w, False)
@@ -99,6 +101,27 @@ def child_setup(stdin_fd: int, stdout_fd: int, stderr_fd: int, cwd: str, cpu_s: 
     os.chdir(cwd)
 
 
+def spawn(argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s: int) -> int:
+    """Start a program with posix_spawn (vfork: no copy of our page tables, ~3 ms less than fork
+    here), in its own session, signals at their defaults, in our cwd (the run dir). The limits
+    fork+exec would set in between are set from outside right after: the CPU limit counts from
+    the process start anyway; file size and core limits are ours, inherited."""
+    try:
+        pid = os.posix_spawn(
+            argv[0], argv, PROGRAM_ENV, setsid=True,
+            setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
+            file_actions=[(os.POSIX_SPAWN_DUP2, stdin_fd, 0), (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
+                          (os.POSIX_SPAWN_DUP2, stderr_fd, 2)],
+        )
+    except OSError as exc:  # no such program: report it like a shell would
+        os.write(stderr_fd, f"sandbox: cannot start {argv[0]}: {exc}\n".encode())
+        return spawn(["/bin/sh", "-c", "exit 127"], stdin_fd, stdout_fd, stderr_fd, cpu_s)
+    resource.prlimit(pid, resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/oom_score_adj", "w") as f:  # it may be gone already
+        f.write("1000")
+    return pid
+
+
 def run(req: dict, target) -> dict:
     """Run `target` (argv list, or a callable run in a forked child) under the request's limits."""
     timeout_s = req["timeout_ms"] / 1000
@@ -109,7 +132,7 @@ def run(req: dict, target) -> dict:
     r_out, w_out = os.pipe()
     r_err, w_err = os.pipe()
     t0 = time.monotonic()
-    pid = os.fork()
+    pid = spawn(target, r_in, w_out, w_err, int(timeout_s) + 1) if not callable(target) else os.fork()
     if pid == 0:
         try:
             child_setup(r_in, w_out, w_err, RUN_DIR, int(timeout_s) + 1, req["file_cap_bytes"])
@@ -117,7 +140,6 @@ def run(req: dict, target) -> dict:
                 set_dumpable(False)  # the judge keeps its memory and fds from the candidate
                 target()
                 os._exit(0)
-            os.execve(target[0], target, PROGRAM_ENV)
         except BaseException as exc:
             os.write(2, f"sandbox: cannot start {target if not callable(target) else 'judge'}: {exc!r}\n".encode())
         os._exit(127)
@@ -247,6 +269,7 @@ def reset() -> dict:
         except OSError as exc:
             reasons.append(f"cannot wipe {RUN_DIR}: {exc}")
     os.mkdir(RUN_DIR, 0o700)
+    os.chdir(RUN_DIR)  # spawned programs start in our cwd
     return {"clean": not reasons, "reasons": reasons}
 
 
@@ -270,7 +293,7 @@ def handle(req: dict) -> dict:
 
 
 def main() -> None:
-    harden_self()
+    harden_self(int(sys.argv[1]) if len(sys.argv) > 1 else 64 << 20)
     reset()
     for line in sys.stdin.buffer:
         try:
