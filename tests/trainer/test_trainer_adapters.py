@@ -167,3 +167,9 @@ def test_token_file_reaches_a_server_that_wants_one(tmp_path: Path) -> None:
         with pytest.raises(RefereeError, match="UNAUTHENTICATED"):
             anonymous(prompts=["p"], completions=[RIGHT])
         anonymous.close()
+
+
+def test_verl_marks_what_the_server_could_not_score() -> None:
+    with fake_referee() as (target, _):
+        out = compute_score("x", RIGHT, "132", {"question": "SANDBOX 47+85="}, target=target)
+    assert out == {"score": 0.0, "unscorable": 1.0, "accuracy": 0.0}

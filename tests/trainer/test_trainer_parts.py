@@ -94,3 +94,15 @@ def test_reflection_rate_and_plot(tmp_path: Path) -> None:
     rows = [{"step": i, "reward/accuracy": i / 10, "completion_length": 20.0, "loss": 0.1} for i in range(5)]
     png = plot_metrics(rows, tmp_path / "m.png")
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_sft_examples_mask_the_prompt_and_end_with_eos() -> None:
+    from trainer.sft import IGNORE, encode_examples
+
+    tok = CharTokenizer()
+    [(ids, labels)] = encode_examples(tok, [{"prompt": "1+2=", "completion": "<answer>3</answer>"}])
+    assert labels[:4] == [IGNORE] * 4  # "1+2=": no loss on the prompt
+    assert labels[4:] == ids[4:] and ids[-1] == tok.eos_token_id
+    assert tok.decode(ids[4:-1]) == "<answer>3</answer>"
+    with pytest.raises(ValueError, match="row 1"):
+        encode_examples(tok, [{"prompt": "1+2="}])
