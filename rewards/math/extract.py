@@ -24,7 +24,12 @@ from rewards.math.config import MathConfig
 __all__ = ["Extraction", "boxed_contents", "extract_answer", "outside_think"]
 
 _BOX_OPENERS = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
-_ANSWER_PHRASE = re.compile(r"(?i)\b(?:final\s+answer|the\s+answer|answer)\b\s*(?:is\b|:|=)\s*:?\s*([^\n]+)")
+# "final answer is …", "Answer: …", "**Final Answer:** …"; a phrase ends at the next phrase or line
+_PHRASE = r"(?i:\b(?:final\s+)?answer\b)\**\s*(?i:is\b|:|=)\s*\**\s*:?\s*"
+_ANSWER_PHRASE = re.compile(
+    rf"(?i:\b(?P<final>final\s+)?answer\b)\**\s*(?i:is\b|:|=)\s*\**\s*:?\s*(?P<answer>(?:(?!{_PHRASE})[^\n])+)"
+)
+_REMARK = re.compile(r"\s*\((?=[^()]*[A-Za-z]{3,})[^()]*\)\s*$")  # "(approximately 0.5)"
 _LAST_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -106,13 +111,23 @@ def _from_boxes(boxes: list[str], source: str) -> Extraction:
     return Extraction(f"\\boxed{{{answer}}}", source, answer)
 
 
+def _phrase_answer(text: str) -> Extraction | None:
+    """The answer after "final answer is" (or, failing that, "answer is"/"Answer:"); different
+    answers in several such phrases are a hedge, like several different boxes."""
+    matches = list(_ANSWER_PHRASE.finditer(text))
+    final = [m for m in matches if m.group("final")]
+    answers = [_REMARK.sub("", m.group("answer")).strip().rstrip(".").strip() for m in final or matches]
+    distinct = _distinct([a for a in answers if a])
+    if len(distinct) > 1:
+        shown = " | ".join(d for d in distinct[:4])
+        return Extraction(None, f"several different final answers: {shown}", parts=tuple(distinct))
+    return Extraction(distinct[0], "answer phrase", distinct[0]) if distinct else None
+
+
 def _fallback(text: str, kind: str) -> Extraction | None:
     if kind == "answer_phrase":
-        matches = _ANSWER_PHRASE.findall(text)
-        if matches:
-            answer = matches[-1].strip().rstrip(".").strip()
-            return Extraction(answer, "answer phrase", answer) if answer else None
-    elif kind == "last_number":
+        return _phrase_answer(text)
+    if kind == "last_number":
         numbers = _LAST_NUMBER.findall(text)
         if numbers:
             return Extraction(numbers[-1], "last number", numbers[-1])

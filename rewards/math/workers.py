@@ -30,7 +30,7 @@ from typing import Any, Literal
 import math_verify
 
 from rewards.math.config import Fallback, MathConfig
-from rewards.math.extract import extract_answer
+from rewards.math.extract import Extraction, extract_answer
 from rewards.math.grade import Answer, Judgement, grade, prepare
 
 __all__ = ["PoolClosed", "WorkerPool"]
@@ -76,6 +76,11 @@ class _Worker:
             _remember(self.verdicts, key, verdict, self.config.cache_size)
         return verdict
 
+    def _all_same(self, parts: tuple[str, ...]) -> bool:
+        """Whether several boxed answers are one answer written several ways (each against the first)."""
+        first = self.answer(f"\\boxed{{{parts[0]}}}")
+        return len(parts) <= 4 and all(self.judge(first, f"\\boxed{{{p}}}").equal for p in parts[1:])
+
     def item(self, kind: Kind, gold: Answer, item: str, fallbacks: tuple[Fallback, ...] | None) -> Judgement:
         if kind == "answers":
             return self.judge(gold, item)
@@ -89,6 +94,9 @@ class _Worker:
             )
         config = self.config if fallbacks is None else self.config.model_copy(update={"fallbacks": fallbacks})
         found = extract_answer(item, config)
+        if found.text is None and found.parts and self._all_same(found.parts):
+            # `\boxed{12}` and later `\boxed{12.0}`: written differently, one answer
+            found = Extraction(f"\\boxed{{{found.parts[-1]}}}", "boxed (repeated)", found.parts[-1])
         if found.text is None and found.parts and gold.multipart:
             # `\boxed{(2,2)} and \boxed{(6,2)}` for the gold `(2,2), (6,2)`: one answer in parts
             verdict = self.judge(gold, ", ".join(f"\\boxed{{{p}}}" for p in found.parts))

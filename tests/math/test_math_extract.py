@@ -25,6 +25,10 @@ LAST_NUMBER = MathConfig(workers=1, fallbacks=("answer_phrase", "last_number"))
         ("The final answer is 42.", "42"),
         ("Answer: $x=3$", "$x=3$"),
         ("reasoning only ends here</think> \\boxed{9}", "9"),  # prompt opened the think block
+        ("**Final Answer:** 5", "5"),
+        ("**Final Answer**: $5$", "$5$"),
+        ("I think the answer is 4. Wait, no: the final answer is 5.", "5"),  # "final answer" wins
+        ("Answer: 1/2 (approximately 0.5)", "1/2"),
     ],
 )
 def test_answer_found(completion: str, answer: str) -> None:
@@ -39,6 +43,7 @@ def test_answer_found(completion: str, answer: str) -> None:
         ("<think>it is \\boxed{3}", "never closes"),
         ("\\boxed{3} or maybe \\boxed{4}", "several different final answers"),
         ("<answer>3</answer><answer>4</answer>", "several different <answer> blocks"),
+        ("The answer is 5.\nThe answer is 6.", "several different final answers"),
         ("", "empty completion"),
         ("I think it is 42", "no final answer"),
         ("\\boxed{", "no final answer"),

@@ -157,3 +157,10 @@ async def test_closing_while_a_worker_hangs_ends_the_call() -> None:
     with pytest.raises(PoolClosed):
         await hang
     assert time.monotonic() - started < 5
+
+
+async def test_one_answer_boxed_twice_in_different_spellings_is_one_answer(verifier: MathVerifier) -> None:
+    results = await verifier.score_group(
+        "12", ["\\boxed{12} (or \\boxed{12.0})", "\\boxed{12} or \\boxed{13}"]
+    )
+    assert [r.value for r in results] == [1.0, 0.0]
