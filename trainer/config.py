@@ -71,8 +71,8 @@ class RefereeConfig(_Strict):
         description="rewards whose weighted total is the RL reward",
     )
     unscorable: list[str] = Field(
-        ["SANDBOX_ERROR", "ERROR"],
-        description="reward statuses that mean 'cannot score': the group is skipped",
+        ["SANDBOX_ERROR", "ERROR", "INVALID_INPUT"],
+        description="statuses meaning 'cannot score' (TIMEOUT is a verdict: no credit); the group is skipped",
     )
 
 
