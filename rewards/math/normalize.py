@@ -266,7 +266,7 @@ def number_list(s: str) -> NumberList | None:
     if not opened or not closed or len(core) > 200:
         return None
     inner = closed[1]
-    if not inner or any(c in inner for c in "()[]{}"):  # nested or empty: not a flat list
+    if not inner or any(c in inner for c in "()[]") or "\\{" in inner:  # nested or empty: not flat
         return None
     items: list[Number | str] = []
     for part in inner.split(","):

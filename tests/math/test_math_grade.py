@@ -79,6 +79,9 @@ def test_known_false_positives_are_rejected(gold: str, pred: str) -> None:
         ("(-\\infty, 3]", "\\left(-\\infty,3\\right]", True),
         ("(\\frac{1}{2}, 1]", "(0.5, 1]", True),
         ("(\\frac{1}{2}, 1]", "(0.4, 1]", False),
+        ("(\\frac{3}{5},\\frac{8}{3}]", "(0.6,2.6667]", True),
+        ("(\\frac{3}{5},\\frac{8}{3}]", "(0.6,2.67]", True),
+        ("(\\frac{3}{5},\\frac{8}{3}]", "(0.6,2.7]", False),
         ("\\{1, 2, 3\\}", "\\{3, 1, 2\\}", True),
         ("\\{1, 2, 3\\}", "\\{3, 1, 4\\}", False),
         (

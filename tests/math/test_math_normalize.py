@@ -93,6 +93,7 @@ def test_plain_number(text: str, number: Number | None) -> None:
         ("\\left(-3,4\\right]", "(]", 2),
         ("\\{3,1,2\\}", "{}", 3),
         ("[0,+\\infty)", "[)", 2),
+        ("(\\frac{3}{5},\\frac{8}{3}]", "(]", 2),
         ("(1)", None, 0),
         ("(a,b)", None, 0),
         ("((1,2),(3,4))", None, 0),
