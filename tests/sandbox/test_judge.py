@@ -157,3 +157,8 @@ async def test_a_sample_has_a_total_time_budget() -> None:
         r = await sandbox.judge(JudgeSpec("python", "import time\ntime.sleep(0.4)\nprint(1)", cases=cases))
     assert r.tests[0].verdict is Verdict.PASS and r.tests[-1].verdict is Verdict.TIMEOUT
     assert r.wall_ms < 3_000
+
+
+async def test_the_candidate_is_the_first_oom_victim(sb: Sandbox) -> None:
+    source = "def add(a, b):\n    return int(open('/proc/self/oom_score_adj').read())\n"
+    assert await verdicts(sb, source, "assert add(0, 0) == 1000\n") == [Verdict.PASS]
