@@ -218,40 +218,27 @@ def prepare(raw: str, config: MathConfig) -> Answer:
     text = normalize(raw) if refusal is None else raw
     boxes = boxed_contents(text)
     several = len({_text_key(b) for b in boxes}) > 1
-    if several or is_prose(text):
-        # a sentence, or several boxed parts: which part is the answer (or how parts combine) is
-        # math-verify's call ("final answer is" beats an earlier \boxed{}), so no fast path and no
-        # shape guard may guess it
-        return Answer(
-            raw=raw,
-            text=text,
-            core=_core(text),
-            key="",
-            number=None,
-            numbers=None,
-            letter=None,
-            equation=False,
-            constant=False,
-            ellipsis=False,
-            refusal=refusal,
-            multipart=several,
-        )
-    # math-verify reads the last \boxed{} first, so that is the answer whose shape the guards judge
-    core = boxes[-1].strip() if boxes else _core(text)
+    # a sentence, or several boxed parts: which part is the answer (or how parts combine) is
+    # math-verify's call ("final answer is" beats an earlier \boxed{}), so no fast path and no
+    # shape guard may guess it
+    whole = several or is_prose(text)
+    # otherwise math-verify reads the last \boxed{} first: that is the answer whose shape counts
+    core = boxes[-1].strip() if boxes and not whole else _core(text)
+    shaped = not whole and refusal is None
     letter = choice_letter(core)
     return Answer(
         raw=raw,
         text=text,
         core=core,
-        key=_text_key(core),
-        number=plain_number(core) if refusal is None else None,
-        numbers=number_list(core) if refusal is None else None,
-        letter=letter if len(letter) == 1 and letter.isalpha() and letter.isupper() else None,
-        equation=_is_equation(core),
-        constant=_is_constant(core),
-        ellipsis=bool(_ELLIPSIS.search(core)),
+        key="" if whole else _text_key(core),
+        number=plain_number(core) if shaped else None,
+        numbers=number_list(core) if shaped else None,
+        letter=letter if shaped and len(letter) == 1 and letter.isalpha() and letter.isupper() else None,
+        equation=not whole and _is_equation(core),
+        constant=not whole and _is_constant(core),
+        ellipsis=not whole and bool(_ELLIPSIS.search(core)),
         refusal=refusal,
-        multipart=bool(_TOP_LEVEL_LIST.search(_depth0(core))),
+        multipart=several or (not whole and bool(_TOP_LEVEL_LIST.search(_depth0(core)))),
     )
 
 
