@@ -21,18 +21,19 @@ HACKS = {
     "sys.exit(0) before tests": "    return None\nimport sys\nsys.exit(0)\n",
     "os._exit(0) before tests": "    return None\nimport os\nos._exit(0)\n",
     "__eq__ always True": "    class _E:\n        def __eq__(self, o): return True\n        def __ne__(self, o): return False\n"
-                          "    return _E()\n",
+    "    return _E()\n",
     "print pass markers + exit": "    return None\nprint('All tests passed', flush=True)\nraise SystemExit(0)\n",
     "patch AssertionError + kill parent": "    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)\n"
-                                          "import builtins\nbuiltins.AssertionError = KeyboardInterrupt\n",
+    "import builtins\nbuiltins.AssertionError = KeyboardInterrupt\n",
 }
 
 
 async def judge_all(sb: Sandbox, problems: list[dict], body: str | None) -> tuple[int, int, int, int, float]:
     async def one(p: dict):
         source = p["prompt"] + (p["canonical_solution"] if body is None else body)
-        return await sb.judge(JudgeSpec("python", source, test_code=p["test"], entry_point=p["entry_point"],
-                                        timeout_ms=3_000))
+        return await sb.judge(
+            JudgeSpec("python", source, test_code=p["test"], entry_point=p["entry_point"], timeout_ms=3_000)
+        )
 
     t0 = time.perf_counter()
     results = await asyncio.gather(*(one(p) for p in problems))
@@ -61,8 +62,10 @@ async def main() -> None:
     async with Sandbox(config) as sb:
         for name, body in variants.items():
             full, passed, total, errors, wall = await judge_all(sb, problems, body)
-            print(f"| {name:36} | {full:>7}/{len(problems):<7} | {passed:>6}/{total:<7} | {errors:>14} | {wall:6.1f} |",
-                  flush=True)
+            print(
+                f"| {name:36} | {full:>7}/{len(problems):<7} | {passed:>6}/{total:<7} | {errors:>14} | {wall:6.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -20,10 +20,32 @@ PROGRAM = "print(1)"
 
 
 def cold_argv(config: SandboxConfig) -> list[str]:
-    return ["docker", "run", "--rm", "--runtime", config.runtime, "--network", "none", "--cap-drop", "ALL",
-            "--security-opt", "no-new-privileges", "--read-only", "--tmpfs", "/work:size=64m,uid=10001",
-            "--memory", f"{config.default_memory_mb}m", "--pids-limit", str(config.pids_limit), "--log-driver", "none",
-            config.image, "/usr/bin/python3", "-c", PROGRAM]
+    return [
+        "docker",
+        "run",
+        "--rm",
+        "--runtime",
+        config.runtime,
+        "--network",
+        "none",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
+        "--read-only",
+        "--tmpfs",
+        "/work:size=64m,uid=10001",
+        "--memory",
+        f"{config.default_memory_mb}m",
+        "--pids-limit",
+        str(config.pids_limit),
+        "--log-driver",
+        "none",
+        config.image,
+        "/usr/bin/python3",
+        "-c",
+        PROGRAM,
+    ]
 
 
 async def cold_once(config: SandboxConfig) -> float:

@@ -58,7 +58,9 @@ async def code_reward(samples: Sequence[Sample], params: CodeParams, ctx: Contex
     (the whole output must match up to trailing whitespace). A test that times out fails alone.
     The open-r1/DeepSeek-R1 code reward, hardened against reward hacking."""
     if ctx.sandbox is None:
-        return [RewardResult.fail(Status.SANDBOX_ERROR, "no sandbox configured on this server")] * len(samples)
+        return [RewardResult.fail(Status.SANDBOX_ERROR, "no sandbox configured on this server")] * len(
+            samples
+        )
     return list(await asyncio.gather(*(_score(s, params, ctx) for s in samples)))
 
 

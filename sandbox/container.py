@@ -42,7 +42,9 @@ def owner_label() -> str:
 
 
 class Container:
-    def __init__(self, cid: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, memory_mb: int) -> None:
+    def __init__(
+        self, cid: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, memory_mb: int
+    ) -> None:
         self.id = cid
         self.memory_mb = memory_mb
         self.runs = 0
@@ -74,7 +76,9 @@ class Container:
         except (OSError, asyncio.IncompleteReadError) as exc:
             self.reusable = False
             tail = self.stderr_tail.decode(errors="replace")[-300:]
-            raise ContainerGone(f"container {self.id[:12]} went away ({type(exc).__name__}) {tail}".strip()) from exc
+            raise ContainerGone(
+                f"container {self.id[:12]} went away ({type(exc).__name__}) {tail}".strip()
+            ) from exc
         result = json.loads(reply)
         if "error" in result:
             self.reusable = False
@@ -158,7 +162,9 @@ def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> t
         host_config=host_config,
     )
     container_config["StdinOnce"] = True  # our attach closing (we exited or crashed) ends the supervisor
-    created = api.create_container_from_config(container_config, f"referee-{pool_id[:8]}-{uuid.uuid4().hex[:8]}")
+    created = api.create_container_from_config(
+        container_config, f"referee-{pool_id[:8]}-{uuid.uuid4().hex[:8]}"
+    )
     cid = created["Id"]
     try:
         sock = api.attach_socket(cid, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})

@@ -39,5 +39,7 @@ def daemon_error(config: SandboxConfig, exc: BaseException) -> SandboxError:
         hint = " (gVisor: check the runsc entry in /etc/docker/daemon.json)" if "runtime" in str(why) else ""
         return SandboxError(f"docker refused to run a sandbox container: {str(why)[:400]}{hint}")
     where = config.docker_url or "DOCKER_HOST or unix:///var/run/docker.sock"
-    return SandboxError(f"docker daemon unreachable at {where} ({type(exc).__name__}: {str(exc)[:200]}); "
-                        "is dockerd running (`systemctl start docker`) and the socket readable?")
+    return SandboxError(
+        f"docker daemon unreachable at {where} ({type(exc).__name__}: {str(exc)[:200]}); "
+        "is dockerd running (`systemctl start docker`) and the socket readable?"
+    )

@@ -27,18 +27,36 @@ def doctor(config: SandboxConfig) -> list[Check]:
         client = client_for(config)
         info = client.info()
     except Exception as exc:
-        return [Check("docker daemon", False, f"unreachable: {exc}"[:300],
-                      "start dockerd (`systemctl start docker`) and make its socket readable")]
-    checks = [Check("docker daemon", True, f"version {info.get('ServerVersion')}, cgroup v{info.get('CgroupVersion')}")]
+        return [
+            Check(
+                "docker daemon",
+                False,
+                f"unreachable: {exc}"[:300],
+                "start dockerd (`systemctl start docker`) and make its socket readable",
+            )
+        ]
+    checks = [
+        Check(
+            "docker daemon", True, f"version {info.get('ServerVersion')}, cgroup v{info.get('CgroupVersion')}"
+        )
+    ]
     runtimes = sorted(info.get("Runtimes", {}))
     known = config.runtime in runtimes
-    checks.append(Check(f"runtime {config.runtime}", known, f"configured runtimes: {', '.join(runtimes)}",
-                        "" if known else f"register {config.runtime} in /etc/docker/daemon.json (gVisor: runsc)"))
+    checks.append(
+        Check(
+            f"runtime {config.runtime}",
+            known,
+            f"configured runtimes: {', '.join(runtimes)}",
+            "" if known else f"register {config.runtime} in /etc/docker/daemon.json (gVisor: runsc)",
+        )
+    )
     try:
         image = client.images.get(config.image)
         checks.append(Check("sandbox image", True, f"{config.image} ({image.attrs.get('Size', 0) >> 20} MB)"))
     except docker.errors.ImageNotFound:
-        checks.append(Check("sandbox image", False, f"{config.image} is missing", "run `referee sandbox build`"))
+        checks.append(
+            Check("sandbox image", False, f"{config.image} is missing", "run `referee sandbox build`")
+        )
         return checks
     except docker.errors.DockerException as exc:
         checks.append(Check("sandbox image", False, str(exc)[:300], "check the daemon"))
@@ -53,14 +71,23 @@ def _smoke_run(client: docker.DockerClient, config: SandboxConfig) -> Check:
     container = None
     try:
         container = client.containers.create(
-            config.image, ["/usr/bin/python3", "-c", "print(6 * 7)"], runtime=config.runtime, network_mode="none",
-            cap_drop=["ALL"], read_only=True, labels={"referee": "1", "referee.doctor": "1"})
+            config.image,
+            ["/usr/bin/python3", "-c", "print(6 * 7)"],
+            runtime=config.runtime,
+            network_mode="none",
+            cap_drop=["ALL"],
+            read_only=True,
+            labels={"referee": "1", "referee.doctor": "1"},
+        )
         container.start()
         container.wait(timeout=60)
         out = container.logs()
     except Exception as exc:  # doctor never raises: every failure is a finding
-        fix = ('add "runtimeArgs": ["--network=none"] to runsc in /etc/docker/daemon.json, then `kill -HUP` dockerd'
-               if "network" in str(exc) and config.runtime == "runsc" else "see the daemon log")
+        fix = (
+            'add "runtimeArgs": ["--network=none"] to runsc in /etc/docker/daemon.json, then `kill -HUP` dockerd'
+            if "network" in str(exc) and config.runtime == "runsc"
+            else "see the daemon log"
+        )
         return Check(name, False, str(exc)[:300], fix)
     finally:
         if container is not None:

@@ -35,8 +35,19 @@ REQUIRED_BINARIES = ("usr/bin/python3", "usr/bin/gcc", "usr/bin/g++", "usr/bin/n
 DEBIAN_SUITE = "bookworm"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 # Not needed at run time, and less for a program to poke at.
-_SKIP_PREFIXES = ("./dev/", "./proc/", "./sys/", "./var/cache/apt/", "./var/lib/apt/lists/", "./usr/share/doc/",
-                  "./usr/share/man/", "./usr/share/info/", "./usr/share/locale/", "./run/", "./tmp/")
+_SKIP_PREFIXES = (
+    "./dev/",
+    "./proc/",
+    "./sys/",
+    "./var/cache/apt/",
+    "./var/lib/apt/lists/",
+    "./usr/share/doc/",
+    "./usr/share/man/",
+    "./usr/share/info/",
+    "./usr/share/locale/",
+    "./run/",
+    "./tmp/",
+)
 _CHANGES = [
     f"USER {SANDBOX_UID}:{SANDBOX_GID}",
     "WORKDIR /work",
@@ -86,11 +97,19 @@ def _remove_older_tags(client: docker.DockerClient, repository: str, keep: str) 
 
 def _debootstrap(rootfs: Path) -> None:
     if shutil.which("debootstrap") is None:
-        raise SandboxError(f"no rootfs at {rootfs} and no debootstrap: `apt-get install debootstrap`, or "
-                           "build with sandbox/Dockerfile where a registry is available")
+        raise SandboxError(
+            f"no rootfs at {rootfs} and no debootstrap: `apt-get install debootstrap`, or "
+            "build with sandbox/Dockerfile where a registry is available"
+        )
     log.info("debootstrap %s into %s (about a minute)", DEBIAN_SUITE, rootfs)
-    cmd = ["debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}", DEBIAN_SUITE, str(rootfs),
-           DEBIAN_MIRROR]
+    cmd = [
+        "debootstrap",
+        "--variant=minbase",
+        f"--include={','.join(PACKAGES)}",
+        DEBIAN_SUITE,
+        str(rootfs),
+        DEBIAN_MIRROR,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SandboxError(f"debootstrap failed ({done.returncode}): {done.stderr[-1000:]}")
@@ -100,11 +119,17 @@ def _top_up(rootfs: Path) -> None:
     """A rootfs from an older package list (e.g. without node): install what is missing in place."""
     log.info("installing %s into %s", " ".join(PACKAGES), rootfs)
     for args in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *PACKAGES]):
-        done = subprocess.run(["chroot", str(rootfs), *args], capture_output=True, text=True,
-                              env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"})
+        done = subprocess.run(
+            ["chroot", str(rootfs), *args],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"},
+        )
         if done.returncode != 0:
-            raise SandboxError(f"cannot install {' '.join(PACKAGES)} into {rootfs}: {done.stderr[-800:]}; "
-                               f"remove {rootfs} to debootstrap afresh")
+            raise SandboxError(
+                f"cannot install {' '.join(PACKAGES)} into {rootfs}: {done.stderr[-800:]}; "
+                f"remove {rootfs} to debootstrap afresh"
+            )
 
 
 def _write_tar(rootfs: Path, out: Path) -> None:
@@ -115,7 +140,9 @@ def _write_tar(rootfs: Path, out: Path) -> None:
 
     with tarfile.open(out, "w") as tar:
         tar.add(rootfs, arcname=".", filter=keep)
-        passwd = (rootfs / "etc/passwd").read_text() + f"sandbox:x:{SANDBOX_UID}:{SANDBOX_GID}::/work/run:/usr/sbin/nologin\n"
+        passwd = (
+            rootfs / "etc/passwd"
+        ).read_text() + f"sandbox:x:{SANDBOX_UID}:{SANDBOX_GID}::/work/run:/usr/sbin/nologin\n"
         group = (rootfs / "etc/group").read_text() + f"sandbox:x:{SANDBOX_GID}:\n"
         _add_file(tar, "etc/passwd", passwd.encode(), 0o644)
         _add_file(tar, "etc/group", group.encode(), 0o644)

@@ -21,7 +21,9 @@ class Language:
 
 
 LANGUAGES = (
-    Language("python", "main.py", ("/usr/bin/python3", "-E", "-S", "main.py"), aliases=("py", "python3")),  # -S: 4 ms less start-up
+    Language(
+        "python", "main.py", ("/usr/bin/python3", "-E", "-S", "main.py"), aliases=("py", "python3")
+    ),  # -S: 4 ms less start-up
     Language(
         "c",
         "main.c",

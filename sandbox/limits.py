@@ -23,7 +23,9 @@ def resolve_limits(config: SandboxConfig, timeout_ms: int | None, memory_mb: int
     return timeout_ms, memory_mb
 
 
-def check_sizes(config: SandboxConfig, source: str, stdin: str = "", files: dict[str, str] | None = None) -> None:
+def check_sizes(
+    config: SandboxConfig, source: str, stdin: str = "", files: dict[str, str] | None = None
+) -> None:
     if len(source.encode()) > config.max_source_bytes:
         raise SourceTooLarge("source", len(source.encode()), config.max_source_bytes)
     data = len(stdin.encode()) + sum(len(v.encode()) for v in (files or {}).values())

@@ -44,7 +44,9 @@ class Pool:
                 log.warning("removed %d sandbox containers left by dead processes", removed)
         except (SandboxError, *DAEMON_ERRORS) as exc:
             log.error("sandbox: cannot reap leftovers: %s", exc)
-        results = await asyncio.gather(*(self._new() for _ in range(self.config.pool_size)), return_exceptions=True)
+        results = await asyncio.gather(
+            *(self._new() for _ in range(self.config.pool_size)), return_exceptions=True
+        )
         for r in results:
             if isinstance(r, Container):
                 self._idle.append(r)
@@ -131,7 +133,9 @@ class Pool:
         live, self._live, self._idle = list(self._live), set(), []
         await asyncio.gather(*(c.destroy(self.config) for c in live), return_exceptions=True)
         try:
-            await asyncio.to_thread(lambda: _remove_labelled(client_for(self.config), f"{POOL_LABEL}={self.id}"))
+            await asyncio.to_thread(
+                lambda: _remove_labelled(client_for(self.config), f"{POOL_LABEL}={self.id}")
+            )
         except (SandboxError, *DAEMON_ERRORS) as exc:
             log.error("sandbox: cannot remove containers of pool %s: %s", self.id[:8], exc)
 

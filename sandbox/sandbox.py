@@ -73,8 +73,9 @@ class Sandbox:
             compiled = await self._compile(c, lang, files)
             if compiled is not None:
                 return compiled
-            reply = await self._exec(c, lang.run, timeout_ms, stdin=spec.stdin, files={} if lang.compile else files,
-                                     reset=True)
+            reply = await self._exec(
+                c, lang.run, timeout_ms, stdin=spec.stdin, files={} if lang.compile else files, reset=True
+            )
             return _result(reply, timeout_ms)
 
         try:
@@ -112,10 +113,18 @@ class Sandbox:
         return JudgeResult(result.status, result.tests, result.detail, (time.monotonic() - t0) * 1000)
 
     async def _judge_asserts(self, c: Container, spec: JudgeSpec, timeout_ms: int) -> JudgeResult:
-        budget_ms = min(timeout_ms * max(1, spec.test_code.count("assert")), self.config.max_judge_ms) + _JUDGE_START_MS
-        req = {"op": "pyjudge", "source": spec.source, "test_code": spec.test_code,
-               "entry_point": spec.entry_point, "test_timeout_ms": timeout_ms,
-               "stop_on_first_failure": spec.stop_on_first_failure}
+        budget_ms = (
+            min(timeout_ms * max(1, spec.test_code.count("assert")), self.config.max_judge_ms)
+            + _JUDGE_START_MS
+        )
+        req = {
+            "op": "pyjudge",
+            "source": spec.source,
+            "test_code": spec.test_code,
+            "entry_point": spec.entry_point,
+            "test_timeout_ms": timeout_ms,
+            "stop_on_first_failure": spec.stop_on_first_failure,
+        }
         reply = await self._call(c, req, budget_ms, reset=True)
         lines = reply["tests"]
         plan: list[str] = lines[0]["plan"] if lines and "plan" in lines[0] else []
@@ -124,10 +133,12 @@ class Sandbox:
             why = reply.get("host_deadline") or reply["stderr"][-300:]
             return JudgeResult(RunStatus.SANDBOX_ERROR, detail=f"the test runner failed: {why}")
         verdict, why = _lost_tests(reply)
-        done += [TestOutcome(name, verdict, why) for name in plan[len(done):]]
+        done += [TestOutcome(name, verdict, why) for name in plan[len(done) :]]
         return JudgeResult(RunStatus.OK, tuple(done))
 
-    async def _judge_cases(self, c: Container, lang: Language, spec: JudgeSpec, timeout_ms: int) -> JudgeResult:
+    async def _judge_cases(
+        self, c: Container, lang: Language, spec: JudgeSpec, timeout_ms: int
+    ) -> JudgeResult:
         files = {lang.filename: spec.source}
         compiled = await self._compile(c, lang, files)
         if compiled is not None:
@@ -141,10 +152,18 @@ class Sandbox:
                 continue
             left_ms = int((budget_end - time.monotonic()) * 1000)
             if left_ms <= 0:
-                outcomes.append(TestOutcome(f"case {i + 1}", Verdict.TIMEOUT, "the sample's time budget ran out"))
+                outcomes.append(
+                    TestOutcome(f"case {i + 1}", Verdict.TIMEOUT, "the sample's time budget ran out")
+                )
                 continue
-            reply = await self._exec(c, lang.run, min(timeout_ms, left_ms), stdin=case.stdin,
-                                     files={} if lang.compile or i else files, reset=i == len(spec.cases) - 1)
+            reply = await self._exec(
+                c,
+                lang.run,
+                min(timeout_ms, left_ms),
+                stdin=case.stdin,
+                files={} if lang.compile or i else files,
+                reset=i == len(spec.cases) - 1,
+            )
             outcomes.append(_case_outcome(f"case {i + 1}", case, _result(reply, timeout_ms)))
         return JudgeResult(RunStatus.OK, tuple(outcomes))
 
@@ -176,27 +195,63 @@ class Sandbox:
             return None
         message = (result.stderr or result.stdout).strip()
         first = next((ln for ln in message.splitlines() if "error" in ln), message[:200])
-        return ExecuteResult(RunStatus.COMPILE_ERROR, result.exit_code, result.stdout, result.stderr,
-                             result.wall_ms, first[:300] if result.status is RunStatus.RUNTIME_ERROR else
-                             f"compiler {result.detail}: {first[:200]}")
+        return ExecuteResult(
+            RunStatus.COMPILE_ERROR,
+            result.exit_code,
+            result.stdout,
+            result.stderr,
+            result.wall_ms,
+            first[:300]
+            if result.status is RunStatus.RUNTIME_ERROR
+            else f"compiler {result.detail}: {first[:200]}",
+        )
 
-    async def _exec(self, c: Container, argv: tuple[str, ...], timeout_ms: int, *, stdin: str = "",
-                    files: dict[str, str] | None = None, reset: bool = False) -> dict[str, Any]:
+    async def _exec(
+        self,
+        c: Container,
+        argv: tuple[str, ...],
+        timeout_ms: int,
+        *,
+        stdin: str = "",
+        files: dict[str, str] | None = None,
+        reset: bool = False,
+    ) -> dict[str, Any]:
         req = {"op": "exec", "argv": list(argv), "stdin": stdin, "files": files or {}}
         return await self._call(c, req, timeout_ms, reset=reset)
 
-    async def _call(self, c: Container, req: dict[str, Any], timeout_ms: int, *, reset: bool = False) -> dict[str, Any]:
-        req = {**req, "timeout_ms": timeout_ms, "output_cap_bytes": self.config.output_cap_bytes,
-               "file_cap_bytes": self.config.work_tmpfs_mb << 20, "reset": reset}
+    async def _call(
+        self, c: Container, req: dict[str, Any], timeout_ms: int, *, reset: bool = False
+    ) -> dict[str, Any]:
+        req = {
+            **req,
+            "timeout_ms": timeout_ms,
+            "output_cap_bytes": self.config.output_cap_bytes,
+            "file_cap_bytes": self.config.work_tmpfs_mb << 20,
+            "reset": reset,
+        }
         t0 = time.monotonic()
         try:
             reply = await c.call(req, (timeout_ms + self.config.host_grace_ms) / 1000)
         except HostDeadline as exc:
             # The supervisor itself did not come back: the program overran, killed from outside.
-            return {"exit_code": -9, "timed_out": True, "output_limited": False, "oom_killed": False,
-                    "leftovers": True, "stdout": "", "stderr": "", "wall_ms": (time.monotonic() - t0) * 1000,
-                    "tests": [], "host_deadline": str(exc)}
-        if reply.get("timed_out") or reply.get("oom_killed") or reply.get("leftovers") or reply.get("output_limited"):
+            return {
+                "exit_code": -9,
+                "timed_out": True,
+                "output_limited": False,
+                "oom_killed": False,
+                "leftovers": True,
+                "stdout": "",
+                "stderr": "",
+                "wall_ms": (time.monotonic() - t0) * 1000,
+                "tests": [],
+                "host_deadline": str(exc),
+            }
+        if (
+            reply.get("timed_out")
+            or reply.get("oom_killed")
+            or reply.get("leftovers")
+            or reply.get("output_limited")
+        ):
             c.reusable = False
         c.needs_reset = not reset
         if reset and not reply.get("reset", {}).get("clean", False):
@@ -213,7 +268,10 @@ def _result(reply: dict[str, Any], timeout_ms: int) -> ExecuteResult:
     elif reply["output_limited"]:
         status, detail = RunStatus.OUTPUT_LIMIT, "output over the cap: cut and killed"
     elif code != 0:
-        status, detail = RunStatus.RUNTIME_ERROR, f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        status, detail = (
+            RunStatus.RUNTIME_ERROR,
+            f"killed by signal {-code}" if code < 0 else f"exit code {code}",
+        )
     else:
         status, detail = RunStatus.OK, ""
     return ExecuteResult(status, code, reply["stdout"], reply["stderr"], reply["wall_ms"], detail)
@@ -233,4 +291,6 @@ def _case_outcome(name: str, case: StdioCase, r: ExecuteResult) -> TestOutcome:
         return TestOutcome(name, Verdict(r.status.value), r.detail, r.wall_ms)
     if same_output(case.expected_stdout, r.stdout):
         return TestOutcome(name, Verdict.PASS, "", r.wall_ms)
-    return TestOutcome(name, Verdict.WRONG_ANSWER, first_difference(case.expected_stdout, r.stdout), r.wall_ms)
+    return TestOutcome(
+        name, Verdict.WRONG_ANSWER, first_difference(case.expected_stdout, r.stdout), r.wall_ms
+    )

@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["ExecuteResult", "ExecuteSpec", "JudgeResult", "JudgeSpec", "RunStatus", "StdioCase", "TestOutcome", "Verdict"]
+__all__ = [
+    "ExecuteResult",
+    "ExecuteSpec",
+    "JudgeResult",
+    "JudgeSpec",
+    "RunStatus",
+    "StdioCase",
+    "TestOutcome",
+    "Verdict",
+]
 
 
 class RunStatus(StrEnum):

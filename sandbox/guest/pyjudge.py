@@ -266,7 +266,11 @@ def _is_test(stmt: ast.stmt) -> bool:
 
 
 def _title(stmt: ast.AST, source: str) -> str:
-    text = (source if isinstance(stmt, ast.Module) else ast.get_source_segment(source, stmt) or "").strip().splitlines()
+    text = (
+        (source if isinstance(stmt, ast.Module) else ast.get_source_segment(source, stmt) or "")
+        .strip()
+        .splitlines()
+    )
     return (text[0] if text else "test")[:80]
 
 

@@ -84,7 +84,9 @@ def kill_all_and_reap() -> None:
             return
 
 
-def child_setup(stdin_fd: int, stdout_fd: int, stderr_fd: int, cwd: str, cpu_s: int, fsize_bytes: int) -> None:
+def child_setup(
+    stdin_fd: int, stdout_fd: int, stderr_fd: int, cwd: str, cpu_s: int, fsize_bytes: int
+) -> None:
     """In the forked child before it becomes the program: own session, fds, limits, OOM victim first."""
     os.setsid()
     os.dup2(stdin_fd, 0)
@@ -108,10 +110,16 @@ def spawn(argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s:
     the process start anyway; file size and core limits are ours, inherited."""
     try:
         pid = os.posix_spawn(
-            argv[0], argv, PROGRAM_ENV, setsid=True,
+            argv[0],
+            argv,
+            PROGRAM_ENV,
+            setsid=True,
             setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
-            file_actions=[(os.POSIX_SPAWN_DUP2, stdin_fd, 0), (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
-                          (os.POSIX_SPAWN_DUP2, stderr_fd, 2)],
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
+                (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
+                (os.POSIX_SPAWN_DUP2, stderr_fd, 2),
+            ],
         )
     except OSError as exc:  # no such program: report it like a shell would
         os.write(stderr_fd, f"sandbox: cannot start {argv[0]}: {exc}\n".encode())
@@ -141,7 +149,9 @@ def run(req: dict, target) -> dict:
                 target()
                 os._exit(0)
         except BaseException as exc:
-            os.write(2, f"sandbox: cannot start {target if not callable(target) else 'judge'}: {exc!r}\n".encode())
+            os.write(
+                2, f"sandbox: cannot start {target if not callable(target) else 'judge'}: {exc!r}\n".encode()
+            )
         os._exit(127)
     for fd in (r_in, w_out, w_err):
         os.close(fd)
@@ -280,7 +290,9 @@ def handle(req: dict) -> dict:
         result = run(req, req["argv"])
     elif op == "pyjudge":
         result = run(req, lambda: pyjudge.main(req))
-        result["tests"] = [json.loads(line) for line in result.pop("stdout").splitlines() if line.startswith("{")]
+        result["tests"] = [
+            json.loads(line) for line in result.pop("stdout").splitlines() if line.startswith("{")
+        ]
     if op in ("exec", "pyjudge"):
         if req.get("reset"):  # end of the visit: saves a round trip
             result["reset"] = reset()

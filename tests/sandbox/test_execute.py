@@ -191,7 +191,9 @@ async def test_memory_limit_follows_each_request(sb: Sandbox) -> None:
 
 
 async def test_each_program_gets_its_own_session_limits_and_oom_priority(sb: Sandbox) -> None:
-    probe = ("import os, resource\nprint(open('/proc/self/oom_score_adj').read().strip(), os.getsid(0) == os.getpid(),"
-             " os.getcwd(), resource.getrlimit(resource.RLIMIT_CPU)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[1] >> 20)")
+    probe = (
+        "import os, resource\nprint(open('/proc/self/oom_score_adj').read().strip(), os.getsid(0) == os.getpid(),"
+        " os.getcwd(), resource.getrlimit(resource.RLIMIT_CPU)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[1] >> 20)"
+    )
     r = await run(sb, probe, timeout_ms=2_000)
     assert r.stdout.split() == ["1000", "True", "/work/run", "3", str(sb.config.work_tmpfs_mb)], r

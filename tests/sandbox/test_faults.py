@@ -99,9 +99,15 @@ async def test_containers_killed_under_the_pool_are_replaced() -> None:
 async def test_a_supervisor_that_stops_answering_is_killed_from_outside() -> None:
     # `docker pause` freezes the whole container, supervisor included: only the host deadline is left.
     async with Sandbox(SandboxConfig(pool_size=1, host_grace_ms=500)) as sb:
-        cid = subprocess.run(["docker", "ps", "-q", "--filter", f"label={POOL_LABEL}={sb._pool.id}"],
-                             capture_output=True, text=True, check=True).stdout.split()[0]
-        run = asyncio.create_task(sb.execute(ExecuteSpec("python", "import time; time.sleep(0.5)", timeout_ms=800)))
+        cid = subprocess.run(
+            ["docker", "ps", "-q", "--filter", f"label={POOL_LABEL}={sb._pool.id}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()[0]
+        run = asyncio.create_task(
+            sb.execute(ExecuteSpec("python", "import time; time.sleep(0.5)", timeout_ms=800))
+        )
         await asyncio.sleep(0.2)
         subprocess.run(["docker", "pause", cid], capture_output=True, check=True)
         r = await run
@@ -113,17 +119,22 @@ async def test_a_supervisor_that_stops_answering_is_killed_from_outside() -> Non
 async def test_containers_of_a_killed_server_remove_themselves() -> None:
     # SIGKILL leaves no chance to clean up: the attach stream closing ends the supervisor
     # (stdin_once) and auto_remove deletes the container; start-up reaping is the backstop.
-    script = ("import asyncio, sys, time\nfrom sandbox import Sandbox, SandboxConfig\n"
-              "async def main():\n    sb = Sandbox(SandboxConfig(pool_size=2))\n    await sb.start()\n"
-              "    print(sb._pool.id, flush=True)\n    time.sleep(60)\nasyncio.run(main())\n")
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE,
-                                                cwd=Path(__file__).resolve().parents[2])
+    script = (
+        "import asyncio, sys, time\nfrom sandbox import Sandbox, SandboxConfig\n"
+        "async def main():\n    sb = Sandbox(SandboxConfig(pool_size=2))\n    await sb.start()\n"
+        "    print(sb._pool.id, flush=True)\n    time.sleep(60)\nasyncio.run(main())\n"
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).resolve().parents[2]
+    )
     assert proc.stdout is not None
     pool_id = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().strip()
     label = f"label={POOL_LABEL}={pool_id}"
 
     def containers() -> list[str]:
-        return subprocess.run(["docker", "ps", "-aq", "--filter", label], capture_output=True, text=True).stdout.split()
+        return subprocess.run(
+            ["docker", "ps", "-aq", "--filter", label], capture_output=True, text=True
+        ).stdout.split()
 
     assert len(containers()) == 2
     proc.kill()

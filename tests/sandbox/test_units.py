@@ -10,8 +10,25 @@ from sandbox import LimitTooHigh, SandboxConfig, doctor, image
 from sandbox.guest import referee_wire as wire
 from sandbox.limits import resolve_limits
 
-PLAIN = [None, True, 0, -(10**30), 1.5, float("inf"), -0.0, 1 + 2j, "é\n", b"\x00\xff", [1, [2]], (1, (2,)), (),
-         {1: "a", (1, 2): [None]}, {1, 2}, frozenset({"x"}), {"nested": [({1.0}, b"")]}]
+PLAIN = [
+    None,
+    True,
+    0,
+    -(10**30),
+    1.5,
+    float("inf"),
+    -0.0,
+    1 + 2j,
+    "é\n",
+    b"\x00\xff",
+    [1, [2]],
+    (1, (2,)),
+    (),
+    {1: "a", (1, 2): [None]},
+    {1, 2},
+    frozenset({"x"}),
+    {"nested": [({1.0}, b"")]},
+]
 
 
 @pytest.mark.parametrize("value", PLAIN, ids=repr)
@@ -33,8 +50,19 @@ def test_wire_refuses_anything_but_exact_builtins(value: object) -> None:
         wire.dumps(value)
 
 
-@pytest.mark.parametrize("line", [b'{"L": 5}', b'{"X": 1}', b'{"S": [{"L": []}]}', b'{"D": [[1]]}', b"[" * 100_000,
-                                  b'{"i": "' + b"1" * 10_000 + b'"}', b'{"a": 1, "b": 2}', b"not json"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"L": 5}',
+        b'{"X": 1}',
+        b'{"S": [{"L": []}]}',
+        b'{"D": [[1]]}',
+        b"[" * 100_000,
+        b'{"i": "' + b"1" * 10_000 + b'"}',
+        b'{"a": 1, "b": 2}',
+        b"not json",
+    ],
+)
 def test_wire_rejects_hostile_input_with_ordinary_errors(line: bytes) -> None:
     with pytest.raises((ValueError, TypeError, RecursionError)):
         wire.loads(line)

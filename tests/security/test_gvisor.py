@@ -19,9 +19,12 @@ async def test_runsc_contains_the_basics() -> None:
     async with started_sandbox(CONFIG) as sb:
         ok = await sb.execute(ExecuteSpec("python", "print(6 * 7)"))
         spin = await sb.execute(ExecuteSpec("python", "while True: pass", timeout_ms=500))
-        bomb = await sb.execute(ExecuteSpec("python", "x = []\nwhile True: x.append(bytearray(1 << 20))", memory_mb=128))
-        judged = await sb.judge(JudgeSpec("python", "import sys\nsys.exit(0)", test_code="assert f(1) == 1",
-                                          entry_point="f"))
+        bomb = await sb.execute(
+            ExecuteSpec("python", "x = []\nwhile True: x.append(bytearray(1 << 20))", memory_mb=128)
+        )
+        judged = await sb.judge(
+            JudgeSpec("python", "import sys\nsys.exit(0)", test_code="assert f(1) == 1", entry_point="f")
+        )
     assert (ok.status, ok.stdout) == (RunStatus.OK, "42\n")
     assert spin.status is RunStatus.TIMEOUT
     assert bomb.status in {RunStatus.MEMORY_LIMIT, RunStatus.RUNTIME_ERROR}
