@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sandbox.image_version import IMAGE_VERSION
 
@@ -40,3 +40,15 @@ class SandboxConfig(BaseModel):
     supervisor_overhead_mb: int = 48  # added to the cgroup limit for the in-container supervisor
     host_grace_ms: int = 3_000  # the host kills the container when a visit overruns its deadline by this
     start_timeout_s: float = 30.0  # creating + attaching one container
+
+    @model_validator(mode="after")
+    def _defaults_within_maxima(self) -> SandboxConfig:
+        if self.default_timeout_ms > self.max_timeout_ms:
+            raise ValueError(
+                f"default_timeout_ms {self.default_timeout_ms} > max_timeout_ms {self.max_timeout_ms}"
+            )
+        if self.default_memory_mb > self.max_memory_mb:
+            raise ValueError(
+                f"default_memory_mb {self.default_memory_mb} > max_memory_mb {self.max_memory_mb}"
+            )
+        return self

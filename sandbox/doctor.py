@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import docker.errors
 
 from sandbox.config import SandboxConfig
+from sandbox.container import OWNER_LABEL, owner_label
 from sandbox.docker_client import client_for
 
 __all__ = ["Check", "doctor"]
@@ -77,7 +78,7 @@ def _smoke_run(client: docker.DockerClient, config: SandboxConfig) -> Check:
             network_mode="none",
             cap_drop=["ALL"],
             read_only=True,
-            labels={"referee": "1", "referee.doctor": "1"},
+            labels={"referee": "1", "referee.doctor": "1", OWNER_LABEL: owner_label()},
         )
         container.start()
         container.wait(timeout=60)

@@ -92,3 +92,8 @@ def test_doctor_and_build_are_quick_when_all_is_there() -> None:
     checks = {c.name: c for c in doctor(cfg)}
     assert all(c.ok for c in checks.values()), checks
     assert {"docker daemon", "runtime runc", "sandbox image", "sandbox run (runc)"} == set(checks)
+
+
+def test_config_refuses_defaults_above_maxima() -> None:
+    with pytest.raises(ValueError, match="default_timeout_ms"):
+        SandboxConfig(default_timeout_ms=60_000, max_timeout_ms=30_000)
