@@ -177,6 +177,22 @@ def _depth0(core: str) -> str:
     return "".join(out)
 
 
+_UNIT = re.compile(
+    r"(?:\\(?:text|mathrm|mbox|textrm)\s*\{\s*(?P<latex>[A-Za-z][A-Za-z ]*?)\s*\}|(?<=[\d\s])(?P<word>[A-Za-z]{2,}))"
+    r"\s*(?P<power>\^\s*\{?\d\}?)?\s*$"
+)
+
+
+def _unit(core: str) -> str | None:
+    """The unit a value ends with (`5\\text{ cm}^2` → `cm^2`, `12 meters` → `meter`), or None."""
+    m = _UNIT.search(core)
+    if m is None or not re.search(r"\d", core[: m.start()]):  # `\text{Evelyn}` is no unit
+        return None
+    name = (m.group("latex") or m.group("word")).replace(" ", "").lower()
+    name = name[:-1] if len(name) > 2 and name.endswith("s") else name
+    return name + re.sub(r"[\s{}]", "", m.group("power") or "")
+
+
 def _is_constant(core: str) -> bool:
     """No variables and no `=`: `0`, `\\frac{3}{4}`, `2\\sqrt{3}`, `\\pi`."""
     return "=" not in core and not re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", core))
@@ -196,6 +212,7 @@ class Answer:
     equation: bool  # `x^2+y^2-1=0`: an equation to satisfy, not a named value
     constant: bool  # no variables: `0`, `2\sqrt{3}`
     ellipsis: bool
+    unit: str | None  # `cm^2` in `5\text{ cm}^2`
     refusal: str | None  # why the answer is not even looked at (INVALID_INPUT)
     multipart: bool = False  # several answers (`1, 2`, `\boxed{1} \boxed{2}`): boxed parts may be combined
     _parsed: list[Any] | None = field(default=None, repr=False)
@@ -237,6 +254,7 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         equation=not whole and _is_equation(core),
         constant=not whole and _is_constant(core),
         ellipsis=not whole and bool(_ELLIPSIS.search(core)),
+        unit=None if whole else _unit(core),
         refusal=refusal,
         multipart=several or (not whole and bool(_TOP_LEVEL_LIST.search(_depth0(core)))),
     )
@@ -343,6 +361,8 @@ def _guard(gold: Answer, pred: Answer, g: Any, p: Any, config: MathConfig) -> st
         return "sequences with an ellipsis are only equal when written the same"
     if (_ordered(g) and _unordered(p, pred)) or (_unordered(g, gold) and _ordered(p)):
         return "an ordered pair or interval against a set"
+    if gold.unit and pred.unit and gold.unit != pred.unit:  # math-verify strips units: 5 cm = 5 m
+        return f"different units ({gold.unit} vs {pred.unit})"
     return _numeric_guard(g, p, config)
 
 

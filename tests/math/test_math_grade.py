@@ -25,6 +25,7 @@ KNOWN_FALSE_POSITIVES = [
     ("$1-\\frac{1}{\\mathrm{e}}$", "$1+\\frac{1}{\\mathrm{e}}$"),
     ("$10^{-7}$", "$2 \\cdot 10^{-7}$"),
     ("$(1,2)$", "$\\{1,2\\}$"),  # an interval or pair is not a set
+    ("5\\text{ cm}", "5\\text{ m}"),  # units are stripped, so they must agree when both are given
 ]
 
 
@@ -101,6 +102,10 @@ def test_known_false_positives_are_rejected(gold: str, pred: str) -> None:
         ("C", "Check", False),
         ("$\\pm 2021$", "$2021$", False),
         ("$20^\\circ$", "$20$", True),
+        ("5\\text{ cm}", "5", True),
+        ("5\\text{ cm}", "5 \\text{cm}", True),
+        ("12 \\text{ meters}", "12 meter", True),
+        ("5\\text{ cm}^2", "5\\text{ cm}", False),
         ("$28\\%$", "$28$", True),
         ("25\\%", "0.25", True),
         ("\\frac{1}{4}", "0.25\\%", False),
