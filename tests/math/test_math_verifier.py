@@ -66,9 +66,8 @@ async def test_pathological_answers_return_within_the_deadline(verifier: MathVer
 async def test_normal_requests_are_answered_while_a_worker_hangs(verifier: MathVerifier) -> None:
     hang = asyncio.ensure_future(verifier.verify("1", HANGERS[0]))
     await asyncio.sleep(0.05)
-    started = time.monotonic()
     ok = await verifier.verify("\\frac{2}{4}", "\\frac{1}{2}")
-    assert ok.equal and time.monotonic() - started < TIMEOUT_MS / 1000
+    assert ok.equal and not hang.done()  # answered by the other worker while the first still hangs
     assert (await hang).status == Status.TIMEOUT
 
 
