@@ -3,8 +3,9 @@
 Order of checks, cheapest first:
 
 1. refusals: answers that are too long, too deeply nested or exponent towers (INVALID_INPUT);
-2. fast paths with no sympy: multiple-choice letters, plain numbers compared as exact fractions
-   (a decimal must be the value correctly rounded), identical text, bracketed lists of numbers;
+2. fast paths without math-verify: multiple-choice letters, plain numbers compared as exact
+   fractions (a decimal must be the value correctly rounded), identical text, bracketed lists of
+   numbers, and simple expressions compared by sympy directly (`fastexpr`);
 3. math-verify (`parse` + `verify`, with its signal timeouts off: the worker is killed from outside),
    after a decimal-for-an-exact-constant check (`2.828` for `2\\sqrt{2}`) it would miss;
 4. guards on every "equal" from math-verify, each rejecting one known false positive:
@@ -32,6 +33,7 @@ import sympy
 
 from rewards.math.config import MathConfig
 from rewards.math.extract import boxed_contents
+from rewards.math.fastexpr import compare, simple_expr
 from rewards.math.normalize import (
     Number,
     NumberList,
@@ -216,6 +218,14 @@ class Answer:
     refusal: str | None  # why the answer is not even looked at (INVALID_INPUT)
     multipart: bool = False  # several answers (`1, 2`, `\boxed{1} \boxed{2}`): boxed parts may be combined
     _parsed: list[Any] | None = field(default=None, repr=False)
+    _simple: Any = field(default=False, repr=False)  # False: not computed yet
+
+    def simple(self) -> sympy.Expr | None:
+        """The answer in fastexpr's strict subset (`x^2+2x+1`, `2\\sqrt{2}`), or None."""
+        if self._simple is False:
+            plain = self.key and not self.equation and self.unit is None and self.refusal is None
+            self._simple = simple_expr(self.core) if plain else None
+        return self._simple
 
     def parsed(self) -> list[Any]:
         if self._parsed is None:
@@ -414,6 +424,12 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
         return Judgement(
             same, _OK, f"{shown}: {'equal' if same else 'different'} numbers in {gold.numbers.brackets}"
         )
+    g_simple = gold.simple()
+    p_simple = pred.simple() if g_simple is not None else None
+    if g_simple is not None and p_simple is not None:
+        same = compare(g_simple, p_simple)
+        if same is not None:
+            return Judgement(same, _OK, f"{shown}: {'identical' if same else 'different'} expressions")
     if not gold.parsed():
         return Judgement(False, _INVALID, f"gold {_show(gold.core)!r} could not be read as math")
     if not pred.parsed():
