@@ -56,8 +56,8 @@ class Container:
         self.stderr_tail = b""  # supervisor crash output, for the error detail
 
     @classmethod
-    async def create(cls, config: SandboxConfig, pool_id: str) -> Container:
-        memory_mb = config.default_memory_mb
+    async def create(cls, config: SandboxConfig, pool_id: str, memory_mb: int | None = None) -> Container:
+        memory_mb = memory_mb or config.default_memory_mb
         cid, raw = await asyncio.to_thread(_create_and_attach, config, pool_id, memory_mb)
         try:
             reader, writer = await asyncio.open_connection(sock=raw)

@@ -53,9 +53,11 @@ class Pool:
             else:
                 log.error("sandbox: warm-up failed: %s", r)
 
-    async def _new(self) -> Container:
+    async def _new(self, memory_mb: int | None = None) -> Container:
         try:
-            c = await asyncio.wait_for(Container.create(self.config, self.id), self.config.start_timeout_s)
+            c = await asyncio.wait_for(
+                Container.create(self.config, self.id, memory_mb), self.config.start_timeout_s
+            )
         except docker.errors.ImageNotFound:
             raise SandboxError(f"image {self.config.image} is missing: run `referee sandbox build`") from None
         except DAEMON_ERRORS as exc:
@@ -69,7 +71,11 @@ class Pool:
         if self._closed:
             raise SandboxError("the sandbox is closed")
         async with self._slots:
-            c = self._pick(memory_mb) or await self._new()
+            c = self._pick(memory_mb) or await self._new(memory_mb)
+            if c.memory_mb != memory_mb and self.config.runtime == "runsc":
+                # gVisor cannot resize a running container's cgroup: start one of the right size.
+                self._retire(c)
+                c = await self._new(memory_mb)
             try:
                 if c.memory_mb != memory_mb:
                     try:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import grpc
@@ -18,6 +18,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from referee.client import RefereeClient
+from sandbox import Sandbox, SandboxConfig
+from sandbox.testing import started_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 REFEREE = [sys.executable, "-m", "referee.cli"]
@@ -98,3 +100,10 @@ def server() -> Iterator[ServerProcess]:
 def client(server: ServerProcess) -> Iterator[RefereeClient]:
     with RefereeClient(server.target, timeout_s=120) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+async def sb() -> AsyncIterator[Sandbox]:
+    """One warm sandbox for the sandbox and security suites."""
+    async with started_sandbox(SandboxConfig(pool_size=4)) as sandbox:
+        yield sandbox
