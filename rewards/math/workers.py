@@ -43,6 +43,15 @@ class PoolClosed(RuntimeError):
     """The pool was closed (or never started): call `start()` first, or use `async with`."""
 
 
+_START_TIMEOUT_S = 120.0  # the first start also starts the forkserver and warms math-verify
+# forkserver children re-import the parent's main module (as multiprocessing's spawn does)
+_START_FAILED = (
+    "math worker processes died at start. They re-import the main module of this program: run it "
+    "from a file or with `python -m`, keep its entry point under `if __name__ == '__main__':`, "
+    "and see the workers' traceback on stderr"
+)
+
+
 # ---- worker side ----------------------------------------------------------------------------
 
 
@@ -237,7 +246,19 @@ class WorkerPool:
                 return
             self._closed = False
         for _ in range(self.config.workers):
-            self._idle.put(self._spawn())
+            proc = self._spawn()
+            if not self._answers(proc, _START_TIMEOUT_S):
+                self.close()
+                raise PoolClosed(_START_FAILED)
+            self._idle.put(proc)
+
+    def _answers(self, proc: _Proc, timeout_s: float) -> bool:
+        """Whether a fresh worker answers a trivial job (it may die importing the main module)."""
+        try:
+            proc.conn.send(("answers", "1", ["1"], None))
+        except OSError:
+            return False
+        return self._receive(proc, timeout_s) is not None and self._receive(proc, timeout_s) is not None
 
     def close(self) -> None:
         with self._lock:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -163,3 +165,17 @@ async def test_one_answer_boxed_twice_in_different_spellings_is_one_answer(verif
         "12", ["\\boxed{12} (or \\boxed{12.0})", "\\boxed{12} or \\boxed{13}"]
     )
     assert [r.value for r in results] == [1.0, 0.0]
+
+
+def test_workers_that_cannot_start_fail_start_with_advice() -> None:
+    # `python -` has the main module "<stdin>", which a forked worker cannot import again
+    code = (
+        "import asyncio\n"
+        "from rewards.math import MathConfig, MathVerifier, PoolClosed\n"
+        "try:\n"
+        "    asyncio.run(MathVerifier(MathConfig(workers=1)).start())\n"
+        "except PoolClosed as exc:\n"
+        "    print('refused:', exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True, timeout=120)
+    assert "refused: math worker processes died at start" in done.stdout
