@@ -57,6 +57,10 @@ class Engine:
                 self._sandbox = sandbox
             return self._sandbox
 
+    def sandbox_stats(self) -> dict[str, int]:
+        """Sandbox containers by state; all zero before the sandbox has started."""
+        return self._sandbox.stats() if self._sandbox is not None else {"idle": 0, "busy": 0}
+
     async def warm_up(self) -> None:
         await self.math()
         await self.sandbox()

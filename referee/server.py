@@ -69,6 +69,9 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         self._in_flight = {"all": 0, "code": 0}
         metrics.gauge("referee_in_flight_code_requests", "requests with code samples being scored now",
                       lambda: self._in_flight["code"])  # fmt: skip
+        for state in ("idle", "busy"):
+            metrics.gauge(f"referee_sandbox_{state}_containers", f"sandbox containers {state}",
+                          lambda state=state: engine.sandbox_stats()[state])  # fmt: skip
 
     @contextlib.contextmanager
     def _admit(self, code: bool) -> Iterator[None]:

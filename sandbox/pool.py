@@ -95,6 +95,10 @@ class Pool:
                 else:
                     self._idle.append(c)
 
+    def stats(self) -> dict[str, int]:
+        idle = len(self._idle)
+        return {"idle": idle, "busy": len(self._live) - idle}
+
     def _pick(self, memory_mb: int) -> Container | None:
         for i, c in enumerate(self._idle):
             if c.memory_mb == memory_mb:

@@ -53,6 +53,10 @@ class Sandbox:
     async def close(self) -> None:
         await self._pool.close()
 
+    def stats(self) -> dict[str, int]:
+        """Containers by state, for metrics: `idle` warm and waiting, `busy` in a visit."""
+        return self._pool.stats()
+
     async def __aenter__(self) -> Sandbox:
         await self.start()
         return self

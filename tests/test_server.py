@@ -205,3 +205,4 @@ def test_metrics_count_requests_and_rewards(server, client: RefereeClient) -> No
     assert 'referee_requests_total{code="OK",method="Score"}' in text
     assert 'referee_reward_results_total{reward="accuracy",status="OK"}' in text
     assert "referee_reward_seconds_bucket" in text
+    assert "referee_sandbox_idle_containers" in text and "referee_in_flight_requests" in text
