@@ -75,7 +75,8 @@ def _to_python(s: str) -> str | None:
 
 def simple_expr(core: str) -> sympy.Expr | None:
     """`core` as a sympy expression when it is in the strict subset, else None."""
-    if len(core) > 200 or re.search(r"[a-z]{2}", re.sub(r"\\[a-z]+", " ", core)):  # `xy` is ambiguous
+    names = re.sub(r"\\[a-z]+", " ", core)
+    if len(core) > 200 or re.search(r"[a-z]{2}|[a-z]\d", names):  # `xy`, `x2`: names or products?
         return None
     text = _to_python(core)
     if text is None or not text.strip():

@@ -21,6 +21,9 @@ from rewards.math.fastexpr import compare, simple_expr
         ("\\frac{1}{2^{50}}", "2^{-50}", True),
         ("\\frac{1}{2^{50}}", "2^{-49}", False),
         ("\\sqrt{x^2}", "x", False),  # not an identity: x < 0
+        ("x^2y", "y x^2", True),
+        ("-x^2", "-(x^2)", True),
+        ("2^{-1}", "\\frac{1}{2}", True),
     ],
 )
 def test_compare(gold: str, pred: str, expected: bool) -> None:
@@ -33,6 +36,7 @@ def test_compare(gold: str, pred: str, expected: bool) -> None:
     "text",
     [
         "xy",  # a product or a name: ambiguous, so math-verify's call
+        "x2",
         "e^2",  # e and i are constants
         "3+4i",
         "2^{100}",  # no giant expansions
