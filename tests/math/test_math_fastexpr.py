@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+
+import math_verify
 import pytest
 
 from rewards.math.fastexpr import compare, simple_expr
@@ -50,3 +53,27 @@ def test_compare(gold: str, pred: str, expected: bool) -> None:
 )
 def test_outside_the_subset(text: str) -> None:
     assert simple_expr(text) is None
+
+
+def _random_expr(rng: random.Random, depth: int = 0) -> str:
+    atoms = ["x", "y", "2", "3", "\\pi", "\\sqrt{2}", "\\frac{1}{2}", "\\frac{x}{3}", "(x+1)", "x^2", "2x"]
+    if depth > 2 or rng.random() < 0.3:
+        return rng.choice(atoms)
+    a, b = _random_expr(rng, depth + 1), _random_expr(rng, depth + 1)
+    return rng.choice([f"{a}+{b}", f"{a}-{b}", f"({a})({b})", f"\\frac{{{a}}}{{{b}}}", f"({a})^2"])
+
+
+def test_every_verdict_agrees_with_math_verify() -> None:
+    rng = random.Random(7)
+    decided = 0
+    for _ in range(80):
+        gold = _random_expr(rng)
+        pred = _random_expr(rng) if rng.random() < 0.5 else gold.replace("x+1", "1+x")
+        g, p = simple_expr(gold), simple_expr(pred)
+        verdict = compare(g, p) if g is not None and p is not None else None
+        if verdict is not None:
+            decided += 1
+            assert verdict == math_verify.verify(
+                math_verify.parse(f"${gold}$"), math_verify.parse(f"${pred}$")
+            )
+    assert decided > 40
