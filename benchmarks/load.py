@@ -60,10 +60,12 @@ def code_group(k: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+# (k: which group, i: the worker's own request count) -> (samples, rewards). A mixed worker
+# alternates by its own count, so every worker sends as many math groups as code groups.
 WORKLOADS = {
-    "math": lambda k: (math_group(k), ["accuracy"]),
-    "code": lambda k: (code_group(k), ["code"]),
-    "mixed": lambda k: (math_group(k), ["accuracy"]) if k % 2 else (code_group(k), ["code"]),
+    "math": lambda k, i: (math_group(k), ["accuracy"]),
+    "code": lambda k, i: (code_group(k), ["code"]),
+    "mixed": lambda k, i: (math_group(k), ["accuracy"]) if i % 2 else (code_group(k), ["code"]),
 }
 
 
@@ -92,10 +94,10 @@ async def drive(target: str, workload: str, concurrency: int, seconds: float) ->
 
         async def worker(w: int) -> None:
             nonlocal errors, exhausted
-            k = w
+            k, i = w, 0
             while time.perf_counter() < stop_at:
-                samples, rewards = WORKLOADS[workload](k)
-                k += concurrency
+                samples, rewards = WORKLOADS[workload](k, i)
+                k, i = k + concurrency, i + 1
                 t = time.perf_counter()
                 try:
                     results = await client.score(samples, rewards)
