@@ -147,7 +147,9 @@ def sample_reward(
             if ctx.executor is None:
                 return [one(s, p) for s in samples]
             # One hop per group, not per sample: most of these take microseconds a sample.
-            return await asyncio.get_running_loop().run_in_executor(ctx.executor, lambda: [one(s, p) for s in samples])
+            return await asyncio.get_running_loop().run_in_executor(
+                ctx.executor, lambda: [one(s, p) for s in samples]
+            )
 
         _register(Reward(name, _description(fn), params, over_group, value_range, group=False))
         return fn

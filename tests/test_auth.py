@@ -56,7 +56,10 @@ def test_tls_with_token(tmp_path: Path) -> None:
         with RefereeClient(srv.target, token=TOKEN, tls_ca_file=cert, timeout_s=30) as client:
             assert client.score([MATH], ["accuracy"])[0].total == 1.0
         # A plaintext client cannot talk to a TLS server.
-        with RefereeClient(srv.target, token=TOKEN, timeout_s=10, retries=1) as plain, pytest.raises(RefereeError):
+        with (
+            RefereeClient(srv.target, token=TOKEN, timeout_s=10, retries=1) as plain,
+            pytest.raises(RefereeError),
+        ):
             plain.list_rewards()
     finally:
         srv.stop()
