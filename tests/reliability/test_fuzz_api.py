@@ -143,9 +143,8 @@ def test_score_jsonl_answers_every_line(server, lines: list[str]) -> None:
     src = io.StringIO("\n".join(line.replace("\n", " ") for line in lines) + "\n")
     out = io.StringIO()
     counts = score_jsonl(src, out, server=server.target, batch_size=4)
-    rows = [
-        json.loads(x) for x in out.getvalue().split("\n") if x
-    ]  # not splitlines: U+0085 is not a line end in JSONL
+    # Split on "\n" as JSONL readers do, not splitlines(): U+0085 inside a value is no line end.
+    rows = [json.loads(x) for x in out.getvalue().split("\n") if x]
     assert len(rows) == sum(1 for line in lines if line.replace("\n", " ").strip())
     assert counts["scored"] + counts["errors"] == len(rows)
     assert all("error" in r or "total" in r for r in rows)
