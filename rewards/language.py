@@ -38,7 +38,7 @@ DEFAULT_LANGUAGES = ("en", "zh", "fr", "de", "es", "ru", "ja", "ko")
 # evidence is a log-probability in [-9.2, 0], and a short word's is weak ("a", "date": one
 # or two nats between languages), so a foreign stretch must out-score switching in and back
 # out: a clause easily does, one ambiguous word does not. Chosen on a benchmark seed other
-# than the one reported (flat around these values: benchmarks/RESULTS_rewards.md).
+# than the one reported (flat around these values: benchmarks/RESULTS.md).
 _SWITCH_COST = {NONE: 4.0, CLAUSE: 2.5, SENTENCE: 1.5}
 _FLOOR = 1e-4  # probability floor: lingua gives exactly 0 to languages of another script
 _CJK_CHUNK = 64
