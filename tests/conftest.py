@@ -25,6 +25,18 @@ ROOT = Path(__file__).resolve().parents[1]
 REFEREE = [sys.executable, "-m", "referee.cli"]
 
 
+def children(pid: int) -> list[int]:
+    """Children of every thread of `pid` (each thread keeps its own list); [] once it is gone."""
+    try:
+        return [
+            int(c)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for c in (task / "children").read_text().split()
+        ]
+    except FileNotFoundError:
+        return []
+
+
 def wait_serving(target: str, timeout_s: float = 120.0, tls_ca_file: Path | None = None) -> None:
     """Block until the server's health service says SERVING (i.e. it has warmed up)."""
     deadline = time.monotonic() + timeout_s

@@ -18,7 +18,7 @@ from statistics import median
 import pytest
 
 from referee.client import RefereeClient
-from tests.conftest import ServerProcess
+from tests.conftest import ServerProcess, children
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -28,8 +28,9 @@ FD_TREND, FD_PEAK = 12, 32
 
 
 def usage(pid: int) -> tuple[float, int]:
-    """(RSS in MiB, open fds) of the server process and its children (math workers) together."""
-    pids = [pid, *(int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    """(RSS in MiB, open fds) of the server, its children and theirs (math workers) together."""
+    pids = [pid, *children(pid)]
+    pids += [grandchild for child in pids[1:] for grandchild in children(child)]
     rss = fds = 0
     for p in pids:
         try:
