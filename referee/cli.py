@@ -194,12 +194,13 @@ def verify(
 @sandbox_app.command("build")
 def sandbox_build(
     force: Annotated[bool, typer.Option(help="rebuild even if the image exists")] = False,
+    prune: Annotated[bool, typer.Option(help="remove other referee-sandbox tags no container uses")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Build the sandbox image offline (debootstrap + docker import); a no-op when it exists."""
     from sandbox.image import build
 
-    typer.echo(build(_settings(config).sandbox, force=force))
+    typer.echo(build(_settings(config).sandbox, force=force, prune=prune))
 
 
 @app.command()

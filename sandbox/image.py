@@ -65,10 +65,15 @@ def image_exists(config: SandboxConfig) -> bool:
         return False
 
 
-def build(config: SandboxConfig, *, force: bool = False) -> str:
-    """Build `config.image` if it is missing (or always, with force); return its tag."""
+def build(config: SandboxConfig, *, force: bool = False, prune: bool = False) -> str:
+    """Build `config.image` if it is missing (or always, with force); return its tag.
+
+    With `prune`, other `referee-sandbox` tags that no container uses are removed. Never by
+    default: another checkout or server version on the same daemon may need its own tag."""
     client = client_for(config)
     if not force and image_exists(config):
+        if prune:
+            _remove_older_tags(client, config.image.rpartition(":")[0], config.image)
         return config.image
     rootfs = Path(config.rootfs_dir)
     if not (rootfs / "usr/bin/python3").exists():
@@ -83,12 +88,13 @@ def build(config: SandboxConfig, *, force: bool = False) -> str:
         client.api.import_image_from_file(str(tar_path), repository=repository, tag=tag, changes=_CHANGES)
     if not image_exists(config):
         raise SandboxError(f"docker import did not produce {config.image}; see the daemon log")
-    _remove_older_tags(client, repository, config.image)
+    if prune:
+        _remove_older_tags(client, repository, config.image)
     return config.image
 
 
 def _remove_older_tags(client: docker.DockerClient, repository: str, keep: str) -> None:
-    """Each guest change makes a new tag; drop the old ones nobody runs (in-use ones stay)."""
+    """Each guest change makes a new tag; drop the others nobody runs (in-use ones stay)."""
     for img in client.images.list(name=repository):
         if keep not in img.tags:
             with contextlib.suppress(docker.errors.APIError):
