@@ -70,8 +70,11 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         metrics.gauge("referee_in_flight_code_requests", "requests with code samples being scored now",
                       lambda: self._in_flight["code"])  # fmt: skip
         for state in ("idle", "busy"):
-            metrics.gauge(f"referee_sandbox_{state}_containers", f"sandbox containers {state}",
-                          lambda state=state: engine.sandbox_stats()[state])  # fmt: skip
+
+            def containers(state: str = state) -> float:  # bound now, not when the loop has moved on
+                return engine.sandbox_stats()[state]
+
+            metrics.gauge(f"referee_sandbox_{state}_containers", f"sandbox containers {state}", containers)
 
     @contextlib.contextmanager
     def _admit(self, code: bool) -> Iterator[None]:

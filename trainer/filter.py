@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from referee.client import RefereeError
 from trainer.config import RefereeConfig, RewardConfig
@@ -57,7 +57,7 @@ def _sample(i: int, row: dict[str, Any], language: str) -> dict[str, Any]:
 
 def _parsed(
     lines: Iterable[str], language: str
-) -> Iterator[tuple[int, dict[str, Any] | None, dict[str, Any] | str]]:
+) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]] | tuple[int, None, str]]:
     """(line number, row, sample) or (line number, None, error) for every non-blank line."""
     for i, line in enumerate(lines, 1):
         if not line.strip():
@@ -109,7 +109,8 @@ def filter_jsonl(
     with GroupScorer(cfg) as scorer:
         scorer.check_rewards()
         while window := list(islice(parsed, batch_size * concurrency)):
-            good = [(row, s) for _, row, s in window if row is not None]
+            # a parsed row always comes with its sample (an error message only with no row)
+            good = [(row, cast("dict[str, Any]", s)) for _, row, s in window if row is not None]
             if unreadable := len(window) - len(good):
                 report.dropped["unreadable line"] += unreadable
             report.total += len(window)

@@ -23,6 +23,7 @@ from typing import Any
 
 import torch
 
+from referee.client import RefereeError
 from trainer.advantages import group_advantages
 from trainer.config import TrainConfig
 from trainer.loss import grpo_loss
@@ -89,6 +90,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
                 if (reason := group_failure(res, cfg.referee.unscorable)) is not None:
                     failures.append(reason)
                     continue
+                assert not isinstance(res, RefereeError)  # group_failure gives a reason for every error
                 keep.append(i)
                 totals.append([r.total for r in res])
                 for r in res:

@@ -84,17 +84,17 @@ def plot_metrics(rows: Sequence[dict[str, Any]], png: Path, title: str = "GRPO")
         for key in keys:
             ys = [r.get(key) for r in rows]
             if any(y is not None for y in ys):
-                ys = [math.nan if y is None else y for y in ys]
+                vals: list[float] = [math.nan if y is None else y for y in ys]
                 if key.startswith("reward/"):  # noisy per step: show the trend over it
-                    (raw,) = ax.plot(steps, ys, alpha=0.3, linewidth=0.8)
+                    (raw,) = ax.plot(steps, vals, alpha=0.3, linewidth=0.8)
                     ax.plot(
                         steps,
-                        _moving_average(ys, 10),
+                        _moving_average(vals, 10),
                         color=raw.get_color(),
                         label=key.removeprefix("reward/"),
                     )
                 else:
-                    ax.plot(steps, ys)
+                    ax.plot(steps, vals)
         ax.set_title(panel)
         ax.set_xlabel("step")
         ax.grid(alpha=0.3)

@@ -8,11 +8,15 @@ prompt scores exactly as `generate` sampled it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from trainer.config import GenerationConfig
+
+if TYPE_CHECKING:
+    from transformers import GenerationMixin
 
 __all__ = ["Rollout", "completion_mask", "generate", "render_prompt", "token_logps"]
 
@@ -38,7 +42,8 @@ def render_prompt(tokenizer: PreTrainedTokenizerBase, prompt: str) -> str:
     """The user turn through the tokenizer's chat template when it has one, else the raw text."""
     if getattr(tokenizer, "chat_template", None):
         messages = [{"role": "user", "content": prompt}]
-        return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        # tokenize=False gives the text; transformers types every return shape in one union
+        return cast(str, tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
     return prompt
 
 
@@ -60,16 +65,21 @@ def generate(
     enc = tokenizer(texts, padding=True, padding_side="left", return_tensors="pt", add_special_tokens=False)
     was_training = model.training
     model.eval()
-    out = model.generate(
-        **enc,
-        do_sample=True,
-        temperature=gen.temperature,
-        top_p=gen.top_p,
-        top_k=0,  # sample from the whole distribution, as the loss assumes
-        max_new_tokens=gen.max_new_tokens,
-        num_return_sequences=G,
-        pad_token_id=tokenizer.pad_token_id,
-        eos_token_id=tokenizer.eos_token_id,
+    # PreTrainedModel no longer derives from GenerationMixin (causal-LM heads mix it in), and
+    # without return_dict_in_generate `generate` returns the ids tensor, not a GenerateOutput
+    out = cast(
+        torch.Tensor,
+        cast("GenerationMixin", model).generate(
+            **enc,
+            do_sample=True,
+            temperature=gen.temperature,
+            top_p=gen.top_p,
+            top_k=0,  # sample from the whole distribution, as the loss assumes
+            max_new_tokens=gen.max_new_tokens,
+            num_return_sequences=G,
+            pad_token_id=tokenizer.pad_token_id,
+            eos_token_id=tokenizer.eos_token_id,
+        ),
     )  # (B*G, P+T)
     model.train(was_training)
     P = enc["input_ids"].shape[1]

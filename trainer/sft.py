@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from transformers import PreTrainedTokenizerBase
@@ -65,8 +65,12 @@ def sft(cfg: SFTConfig, log: Callable[[str], None] = print) -> Path:
     )
     examples = encode_examples(tokenizer, rows)
     longest = max(len(ids) for ids, _ in examples)
-    limit = getattr(model.config, "n_positions", None) or getattr(
-        model.config, "max_position_embeddings", longest
+    # cast: the left side (Any | None) is the type context of the right, so mypy types that getattr
+    # by typeshed's `default: None` overload; both are the model's int position limits
+    limit = cast(
+        int,
+        getattr(model.config, "n_positions", None)
+        or getattr(model.config, "max_position_embeddings", longest),
     )
     if longest > limit:
         raise ValueError(f"an SFT example has {longest} tokens, more than the model's {limit} positions")

@@ -87,7 +87,7 @@ def worked_examples(n: int, digits: int, seed: int, slip_rate: float = 0.0) -> l
     Each column's sum is off by one with probability `slip_rate`: noisy cold-start data,
     from which RL must learn to avoid slips by the reward alone (the gold stays true)."""
     rng = random.Random(seed)
-    rows = []
+    rows: list[dict[str, object]] = []
     for _ in range(n):
         a, b = addition_problem(rng, digits)
         columns = max(len(str(a)), len(str(b)))

@@ -15,7 +15,7 @@ import re
 import string
 from pathlib import Path
 
-from transformers import PreTrainedTokenizer
+from transformers import PreTrainedTokenizer, PreTrainedTokenizerBase
 
 __all__ = ["TAGS", "CharTokenizer", "load_tokenizer"]
 
@@ -66,7 +66,7 @@ class CharTokenizer(PreTrainedTokenizer):
         return (path,)
 
 
-def load_tokenizer(path: str | Path | None) -> PreTrainedTokenizer:
+def load_tokenizer(path: str | Path | None) -> PreTrainedTokenizerBase:
     """The char tokenizer when `path` is None or holds its vocab file, else `AutoTokenizer` from a local dir."""
     if path is None:
         return CharTokenizer()

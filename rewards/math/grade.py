@@ -427,9 +427,11 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
     g_simple = gold.simple()
     p_simple = pred.simple() if g_simple is not None else None
     if g_simple is not None and p_simple is not None:
-        same = compare(g_simple, p_simple)
-        if same is not None:
-            return Judgement(same, _OK, f"{shown}: {'identical' if same else 'different'} expressions")
+        same_expr = compare(g_simple, p_simple)
+        if same_expr is not None:
+            return Judgement(
+                same_expr, _OK, f"{shown}: {'identical' if same_expr else 'different'} expressions"
+            )
     if not gold.parsed():
         return Judgement(False, _INVALID, f"gold {_show(gold.core)!r} could not be read as math")
     if not pred.parsed():

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import math_verify
 
@@ -188,7 +188,7 @@ def _worker_main(conn: Connection, config_json: str) -> None:
 # ---- parent side ----------------------------------------------------------------------------
 
 
-def _context() -> mp.context.BaseContext:
+def _context() -> mp.context.ForkServerContext:
     # forkserver: workers fork from a clean, warm process, never from the (threaded) server
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(["rewards.math._preload"])
@@ -311,7 +311,8 @@ class WorkerPool:
                 try:
                     proc.conn.send((kind, gold, todo, fallbacks))
                 except (BrokenPipeError, OSError):
-                    proc = self._discard(proc)
+                    self._discard(proc)
+                    proc = None
                     broken_pipes += 1
                     if broken_pipes > 2:
                         out += [Judgement(False, "ERROR", "math worker could not be started")] * len(todo)
@@ -320,7 +321,8 @@ class WorkerPool:
                     if self._closed:
                         raise PoolClosed("the math worker pool was closed during the call")
                     dead = not proc.process.is_alive()
-                    proc = self._discard(proc)
+                    self._discard(proc)
+                    proc = None
                     why = (
                         "worker died"
                         if dead
@@ -335,7 +337,8 @@ class WorkerPool:
                         raise PoolClosed("the math worker pool was closed during the call")
                     if msg is None:
                         dead = not proc.process.is_alive()
-                        proc = self._discard(proc)
+                        self._discard(proc)
+                        proc = None
                         waited = int((time.monotonic() - started) * 1000)
                         out.append(
                             Judgement(False, "ERROR", "worker died while grading (memory?)")
@@ -352,7 +355,7 @@ class WorkerPool:
                                 why = f"gold cannot be compared within {self.config.timeout_ms} ms"
                                 out += [Judgement(False, "TIMEOUT", why)] * (len(items) - len(out))
                         break
-                    equal, status, detail = msg[1]  # type: ignore[misc]
+                    equal, status, detail = cast("tuple[bool, str, str]", msg[1])  # the "item" payload
                     out.append(Judgement(equal, status, detail))
         finally:
             if proc is None:

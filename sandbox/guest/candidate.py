@@ -11,6 +11,7 @@ import os
 import socket
 import sys
 import traceback
+from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import referee_wire as wire
@@ -23,7 +24,7 @@ def main() -> None:
     f = sock.makefile("rwb")
     send = f.write
     source = wire.loads(f.readline())
-    ns = {"__name__": "solution", "__builtins__": __builtins__}
+    ns: dict[str, Any] = {"__name__": "solution", "__builtins__": __builtins__}
     try:
         exec(compile(source, "solution.py", "exec"), ns)
     except BaseException as exc:  # SystemExit included: the tests then see no functions

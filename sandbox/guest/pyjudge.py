@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 
 import referee_wire as wire
 
@@ -215,6 +216,7 @@ class Judge:
 
     def run(self, test_code: str, entry_point: str) -> None:
         tree = ast.parse(test_code)
+        steps: Sequence[ast.stmt | ast.Module]  # the whole tree (a Module) when it is one test
         check = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == "check"), None)
         if check is None or any(_is_test(s) for s in tree.body):
             setup, steps = [], tree.body
@@ -230,14 +232,16 @@ class Judge:
         if entry_point:
             ns["candidate"] = self.proxy(entry_point)
         setup_error = ""
-        for stmt in setup:
+        for setup_stmt in setup:
             try:
-                exec(compile(ast.Module([stmt], []), "<tests>", "exec"), ns)
+                exec(compile(ast.Module([setup_stmt], []), "<tests>", "exec"), ns)
             except BaseException as exc:
                 setup_error = setup_error or f"setup failed: {type(exc).__name__}: {exc}"[:200]
         failed = False
         for stmt in steps:
-            code = compile(stmt if stmt is tree else ast.Module([stmt], []), "<tests>", "exec")
+            code = compile(
+                stmt if isinstance(stmt, ast.Module) else ast.Module([stmt], []), "<tests>", "exec"
+            )
             if stmt is not tree and not _is_test(stmt):
                 if not setup_error:
                     try:
@@ -255,7 +259,7 @@ class Judge:
                 failed = True
 
 
-def _is_test(stmt: ast.stmt) -> bool:
+def _is_test(stmt: ast.AST) -> bool:
     """A statement that asserts something when executed (a def that holds asserts does not, nor
     HumanEval's `assert True, "This prints if this assert fails"`, which tests nothing)."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -27,7 +27,8 @@ def _enc(v, depth):
     if t is float:
         return {"f": repr(v)}
     if t is list or t is tuple or t is set or t is frozenset:
-        tag = {list: "L", tuple: "T", set: "S", frozenset: "F"}[t]
+        tags: dict[type, str] = {list: "L", tuple: "T", set: "S", frozenset: "F"}
+        tag = tags[t]
         return {tag: [_enc(x, depth + 1) for x in v]}
     if t is dict:
         return {"D": [[_enc(k, depth + 1), _enc(x, depth + 1)] for k, x in v.items()]}
