@@ -3,14 +3,20 @@ tests/sandbox/test_faults.py."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
+import threading
 import time
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from referee.client import RefereeClient
 from tests.conftest import ServerProcess, children
+from tests.daemon_proxy import DaemonProxy
 
 pytestmark = pytest.mark.docker
 
@@ -49,3 +55,47 @@ def test_killed_math_workers_are_replaced_and_never_give_credit() -> None:
             assert set(math_workers(srv.proc.pid)).isdisjoint(workers)
     finally:
         assert srv.stop() == 0
+
+
+class ThreadedDaemonProxy:
+    """The sandbox suite's unix-socket proxy to dockerd, on its own event loop thread, so a
+    server process can be pointed at it and the test can cut and restore "the daemon"."""
+
+    def __init__(self, path: Path) -> None:
+        self.proxy = DaemonProxy(path)
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+
+    def _run(self, coro: Coroutine[Any, Any, None]) -> None:
+        asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
+
+    def start(self) -> None:
+        self._run(self.proxy.start())
+
+    def stop(self) -> None:
+        self._run(self.proxy.stop())
+
+
+CODE = [{"id": "c", "prompt": "p", "completion": "def f(x):\n    return x + 1\n",
+         "code": {"language": "python", "test_code": "assert f(1) == 2", "entry_point": "f"}}]  # fmt: skip
+
+
+def test_daemon_lost_and_back_while_requests_arrive(tmp_path: Path) -> None:
+    daemon = ThreadedDaemonProxy(tmp_path / "docker.sock")
+    daemon.start()
+    srv = ServerProcess(
+        env={"REFEREE_SANDBOX__POOL_SIZE": "2", "REFEREE_SANDBOX__DOCKER_URL": f"unix://{daemon.proxy.path}"}
+    )
+    try:
+        with RefereeClient(srv.target, timeout_s=60) as client:
+            assert client.score(CODE, ["code"])[0].rewards["code"].value == 1.0
+            daemon.stop()
+            lost = client.score(CODE, ["code"])[0].rewards["code"]
+            assert (lost.value, lost.status) == (0.0, "SANDBOX_ERROR") and "unreachable" in lost.detail
+            assert client.score(group(5), ["accuracy"])[0].total == 1.0  # math does not need the daemon
+            daemon.start()
+            back = [client.score(CODE, ["code"])[0].rewards["code"] for _ in range(3)]
+            assert back[-1].value == 1.0 and back[-1].status == "OK", back  # no restart needed
+    finally:
+        assert srv.stop() == 0
+        daemon.stop()

@@ -7,7 +7,6 @@ comes back" is a unix-socket proxy to the real daemon that we stop and restart.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -16,44 +15,11 @@ import pytest
 
 from sandbox import ExecuteSpec, JudgeSpec, RunStatus, Sandbox, SandboxConfig, StdioCase
 from sandbox.container import POOL_LABEL
+from tests.daemon_proxy import DaemonProxy
 
 pytestmark = pytest.mark.docker
 
-DOCKER_SOCK = "/var/run/docker.sock"
 HELLO = ExecuteSpec("python", "print('hi')")
-
-
-class DaemonProxy:
-    """Forwards a unix socket to the real daemon; `stop()` cuts every connection like a daemon crash."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.server: asyncio.AbstractServer | None = None
-        self.writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self.server = await asyncio.start_unix_server(self._serve, path=str(self.path))
-
-    async def stop(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        for w in list(self.writers):
-            w.close()
-        await self.server.wait_closed()
-        self.path.unlink(missing_ok=True)
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_unix_connection(DOCKER_SOCK)
-        self.writers |= {writer, up_writer}
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(OSError):
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            dst.close()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
 
 async def test_daemon_down_is_sandbox_error_with_a_clear_detail(tmp_path: Path) -> None:
