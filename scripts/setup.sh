@@ -36,7 +36,7 @@ raise SystemExit(10)
 PY
 case $changed in
   0) ;;
-  10) pkill -HUP -x dockerd || true ;;  # a running daemon reloads its runtimes
+  10) kill -HUP $(pidof dockerd) 2>/dev/null || true ;;  # a running daemon reloads its runtimes
   *) exit "$changed" ;;
 esac
 
