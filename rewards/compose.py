@@ -82,7 +82,10 @@ async def _run_one(
 
 async def _run_guarded(r: _Resolved, samples: Sequence[Sample], ctx: Context) -> list[RewardResult]:
     try:
-        results = await r.reward(samples, r.params, ctx)
+        if r.params == r.reward.parse_params({}):  # shareable with rewards that read this one
+            results = await ctx.default_run(r.spec.name, samples)
+        else:
+            results = await r.reward(samples, r.params, ctx)
     except Exception as exc:  # a broken reward marks its own column, never the others
         detail = f"{type(exc).__name__}: {exc}"
         traceback.print_exc()

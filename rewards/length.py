@@ -8,14 +8,13 @@ INVALID_INPUT rather than a silent switch of unit, because every threshold depen
 anything themselves: they run a registered per-sample reward (`correct_from`, default
 `accuracy`, the math verifier through `ctx.math`) and call a sample correct when that reward
 is OK and at least `correct_threshold`. The correctness column is computed once per request
-and shared by both (memo in `ctx.extras`). A correctness TIMEOUT counts as wrong (a timeout
+and shared by both, and with the request's own `accuracy` column (`Context.default_run`). A correctness TIMEOUT counts as wrong (a timeout
 never earns credit) and keeps status TIMEOUT; any other failure (no gold, sandbox down) is
 passed through as that status with value 0 ("cannot score").
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Sequence
 from typing import Literal
@@ -65,11 +64,7 @@ class _Correctness(Params):
 
 async def _correctness(samples: Sequence[Sample], p: _Correctness, ctx: Context) -> list[RewardResult]:
     """`correct_from`'s results (default params), computed once per request (ctx is per request)."""
-    memo: dict[str, asyncio.Future[list[RewardResult]]] = ctx.extras.setdefault("correctness", {})
-    if p.correct_from not in memo:
-        reward = get_reward(p.correct_from)
-        memo[p.correct_from] = asyncio.ensure_future(reward(samples, reward.parse_params({}), ctx))
-    return await asyncio.shield(memo[p.correct_from])
+    return await ctx.default_run(p.correct_from, samples)
 
 
 class _LengthAndCorrectness(_Length, _Correctness):

@@ -66,6 +66,16 @@ class Context:
     sandbox: Any = None
     executor: Executor | None = None  # where per-sample rewards run; None = inline on the event loop
     extras: dict[str, Any] = field(default_factory=dict)
+    _defaults: dict[str, asyncio.Future[list[RewardResult]]] = field(default_factory=dict, repr=False)
+
+    async def default_run(self, name: str, samples: Sequence[Sample]) -> list[RewardResult]:
+        """Reward `name` with its default parameters over `samples`, run at most once per
+        Context (one Context serves one request): an `accuracy` column and the correctness
+        that `cosine`/`length` read from `accuracy` share a single verification."""
+        if name not in self._defaults:
+            reward = get_reward(name)
+            self._defaults[name] = asyncio.ensure_future(reward(samples, reward.parse_params({}), self))
+        return await asyncio.shield(self._defaults[name])
 
 
 GroupFn = Callable[[Sequence[Sample], Any, Context], Awaitable[list[RewardResult]]]

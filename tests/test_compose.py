@@ -67,3 +67,33 @@ async def test_invalid_requests_name_the_field(specs: list[RewardSpec], message:
 async def test_duplicate_sample_ids_are_refused() -> None:
     with pytest.raises(InvalidRequest, match=r"samples\[1\]\.id"):
         await score([Sample("a", "p", ""), Sample("a", "p", "")], [RewardSpec("format")])
+
+
+CALLS: list[int] = []
+
+
+@sample_reward("test_counted")
+def _counted(sample: Sample, p: Params) -> RewardResult:
+    """1.0 for completions that say 'right'; counts its calls."""
+    CALLS.append(1)
+    return RewardResult(float("right" in sample.completion))
+
+
+async def test_a_reward_read_by_another_runs_once_per_request() -> None:
+    samples = [Sample("a", "p", "right " * 5), Sample("b", "p", "wrong")]
+    CALLS.clear()
+    results = await score(
+        samples,
+        [
+            RewardSpec("test_counted"),
+            RewardSpec("cosine", params={"correct_from": "test_counted", "length_unit": "chars"}),
+            RewardSpec("length", params={"correct_from": "test_counted", "length_unit": "chars"}),
+        ],
+    )
+    assert len(CALLS) == len(samples)  # one run shared by the column, cosine and length
+    assert [r.rewards["test_counted"].value for r in results] == [1.0, 0.0]
+    assert results[0].rewards["cosine"].value > 0 > results[1].rewards["cosine"].value
+    # Non-default parameters are a different computation and run on their own.
+    CALLS.clear()
+    await score(samples, [RewardSpec("test_counted", weight=2.0), RewardSpec("format")])
+    assert len(CALLS) == len(samples)
