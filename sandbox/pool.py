@@ -34,6 +34,7 @@ class Pool:
         self._live: set[Container] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
+        self._starting = 0  # replacements being created by _refill
 
     async def start(self) -> None:
         """Reap what crashed servers left, then warm the pool (failures are logged, not raised:
@@ -119,13 +120,18 @@ class Pool:
             self._spawn(self._refill())
 
     async def _refill(self) -> None:
-        if self._closed or len(self._live) >= self.config.pool_size:
+        # Count replacements still starting: several retirements at once must not each
+        # see room for one more and overshoot the pool.
+        if self._closed or len(self._live) + self._starting >= self.config.pool_size:
             return
+        self._starting += 1
         try:
             c = await self._new()
         except SandboxError as exc:
             log.warning("sandbox: cannot replace a container: %s", exc)
             return
+        finally:
+            self._starting -= 1
         if self._closed:
             await c.destroy(self.config)
         else:
