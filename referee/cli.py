@@ -139,7 +139,10 @@ def score(
         str | None,
         typer.Option(help="comma-separated reward names; default: accuracy for math lines, code for code"),
     ] = None,
-    batch_size: Annotated[int, typer.Option(help="samples per request")] = 16,
+    batch_size: Annotated[
+        int,
+        typer.Option(help="samples per request; group rewards (length) compare the samples of one request"),
+    ] = 16,
     config: ConfigOpt = None,
 ) -> None:
     """Score a JSONL file of samples; write one result per line, in input order.
