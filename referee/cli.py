@@ -14,6 +14,7 @@ never imports torch.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -155,7 +156,7 @@ def score(
     from referee.scoring import score_jsonl
 
     names = [r.strip() for r in rewards.split(",") if r.strip()] if rewards else None
-    with input.open() as src, output.open("w") if output else _stdout() as dst:
+    with input.open() as src, output.open("w") if output else contextlib.nullcontext(sys.stdout) as dst:
         counts = score_jsonl(
             src,
             dst,
@@ -165,14 +166,6 @@ def score(
             settings=None if server else _settings(config),
         )
     typer.echo(f"scored {counts['scored']} samples, {counts['errors']} errors", err=True)
-
-
-class _stdout:
-    def __enter__(self) -> Any:
-        return sys.stdout
-
-    def __exit__(self, *exc: object) -> None:
-        sys.stdout.flush()
 
 
 @app.command()
