@@ -38,6 +38,7 @@ class SandboxConfig(BaseModel):
     work_tmpfs_mb: int = 64  # /work, the program's only writable place besides /tmp
     tmp_tmpfs_mb: int = 16  # /tmp
     supervisor_overhead_mb: int = 48  # added to the cgroup limit for the in-container supervisor
+    gvisor_overhead_mb: int = 384  # runsc: added again for the gVisor kernel (see container_memory_mb)
     host_grace_ms: int = 3_000  # the host kills the container when a visit overruns its deadline by this
     start_timeout_s: float = 30.0  # creating + attaching one container
 

@@ -98,7 +98,7 @@ class Container:
         return line
 
     async def set_memory(self, config: SandboxConfig, memory_mb: int) -> None:
-        limit = f"{memory_mb + config.supervisor_overhead_mb}m"
+        limit = f"{container_memory_mb(config, memory_mb)}m"
 
         def update() -> None:
             client_for(config).api.update_container(self.id, mem_limit=limit, memswap_limit=limit)
@@ -126,14 +126,41 @@ def remove_container(client: docker.DockerClient, cid: str) -> None:
             raise
 
 
+# What the supervisor (root inside, never the program) needs: start programs as the sandbox uid
+# with an empty bounding set (SETUID, SETGID, SETPCAP), kill them (KILL), and hand them and then
+# wipe their work dir whatever they chmod'ed it to (CHOWN, DAC_OVERRIDE, FOWNER). Half of
+# docker's default set; the program itself gets none.
+SUPERVISOR_CAPS = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETGID", "SETPCAP", "SETUID"]
+# Under gVisor the host cgroup holds the gVisor kernel, whose threads are not the program's: the
+# program's own process limit is RLIMIT_NPROC inside (the supervisor's `nproc`), and this only
+# keeps a runaway sandbox from exhausting the host.
+GVISOR_HOST_PIDS_LIMIT = 16384
+
+
+def container_memory_mb(config: SandboxConfig, memory_mb: int) -> int:
+    """The container's cgroup limit for a program limit of memory_mb. Under gVisor it also holds
+    the gVisor kernel, and the program's own limit is enforced inside (`memory_limit_bytes`), so
+    this is only a backstop a little further out."""
+    extra = config.gvisor_overhead_mb if config.runtime == "runsc" else 0
+    return memory_mb + config.supervisor_overhead_mb + extra
+
+
 def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> tuple[str, socket.socket]:
     client = client_for(config)  # here, in a worker thread: creating a client already talks to the daemon
     api = client.api
-    limit = f"{memory_mb + config.supervisor_overhead_mb}m"
+    limit = f"{container_memory_mb(config, memory_mb)}m"
     owner = f"uid={SANDBOX_UID},gid={SANDBOX_GID}"
+    gvisor = config.runtime == "runsc"
+    supervisor_settings = {
+        "file_cap_bytes": config.work_tmpfs_mb << 20,
+        "uid": SANDBOX_UID,
+        "gid": SANDBOX_GID,
+        "nproc": config.pids_limit if gvisor else None,
+    }
     host_config = api.create_host_config(
         network_mode="none",
         cap_drop=["ALL"],
+        cap_add=SUPERVISOR_CAPS,
         security_opt=["no-new-privileges"],
         read_only=True,
         tmpfs={
@@ -143,7 +170,7 @@ def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> t
         shm_size="4m",
         mem_limit=limit,
         memswap_limit=limit,  # = mem_limit: no swap
-        pids_limit=config.pids_limit,
+        pids_limit=GVISOR_HOST_PIDS_LIMIT if gvisor else config.pids_limit,
         nano_cpus=int(config.cpus * 1e9),
         ulimits=[Ulimit(name="nofile", soft=256, hard=256), Ulimit(name="core", soft=0, hard=0)],
         log_config=LogConfig(type="none"),  # replies go over attach; logging them would fill the disk
@@ -153,8 +180,9 @@ def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> t
     labels = {LABEL: "1", OWNER_LABEL: owner_label(), POOL_LABEL: pool_id}
     container_config = api.create_container_config(
         config.image,
-        ["/usr/bin/python3", "-I", "/opt/referee/supervisor.py", str(config.work_tmpfs_mb << 20)],
+        ["/usr/bin/python3", "-I", "/opt/referee/supervisor.py", json.dumps(supervisor_settings)],
         hostname="sandbox",
+        user="0:0",  # the supervisor; programs run as SANDBOX_UID
         stdin_open=True,
         tty=False,
         labels=labels,

@@ -233,6 +233,8 @@ class Sandbox:
             "file_cap_bytes": self.config.work_tmpfs_mb << 20,
             "reset": reset,
         }
+        if self.config.runtime == "runsc":  # the host cgroup sees gVisor, not the program: watch inside
+            req["memory_limit_bytes"] = (c.memory_mb + self.config.supervisor_overhead_mb) << 20
         t0 = time.monotonic()
         try:
             reply = await c.call(req, (timeout_ms + self.config.host_grace_ms) / 1000)

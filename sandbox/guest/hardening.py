@@ -17,3 +17,29 @@ def make_oom_victim() -> None:
     set_dumpable(True)
     with open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
+
+
+class Settings:
+    """Fixed for the container's life, from the host (argv[1], JSON)."""
+
+    uid = gid = 10001  # the programs' uid
+    nproc: int | None = None  # RLIMIT_NPROC for the programs (gVisor); None: the host's pids cgroup
+
+
+def unprivileged_argv(argv: list[str], cpu_s: int | None = None) -> list[str]:
+    """`argv` run as the sandbox uid, with no groups, no capabilities (none in the bounding set
+    either) and a CPU-time limit. Both are small exec-chained tools (~1.5 ms together): the CPU
+    limit cannot be set from outside afterwards, as prlimit(2) on another uid's process needs
+    CAP_SYS_RESOURCE, which we do not hold."""
+    limit = ["/usr/bin/prlimit", f"--cpu={cpu_s}:{cpu_s + 1}", "--"] if cpu_s else []  # else: ours
+    return [
+        *limit,
+        "/usr/bin/setpriv",
+        f"--reuid={Settings.uid}",
+        f"--regid={Settings.gid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--",
+        *argv,
+    ]

@@ -1,8 +1,8 @@
 """The trusted side of a Python judge: runs assert-style tests against a candidate in another process.
 
-Forked (not exec'ed) by the supervisor, so it is non-dumpable like its parent: the candidate,
-though it runs as the same uid, cannot read this process's memory or open its file
-descriptors. The verdicts go out on the fd that was stdout when we were forked; test code
+Forked (not exec'ed) by the supervisor, so it runs as root (with the supervisor's few
+capabilities) and non-dumpable, while the candidate runs as the unprivileged sandbox uid: the
+candidate cannot read this process's memory, open its file descriptors or signal it. The verdicts go out on the fd that was stdout when we were forked; test code
 prints go to /dev/null. The candidate's functions are reached through `Proxy` objects that
 ship plain values over a socket, so nothing the candidate does in its own process —
 exiting early, patching builtins, printing "OK", returning objects that equal everything —
@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 
 import referee_wire as wire
+from hardening import unprivileged_argv
 
 CANDIDATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "candidate.py")
 ENV = {"PATH": "/usr/bin:/bin", "HOME": "/work/run", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -60,7 +61,8 @@ class Candidate:
         ours, theirs = socket.socketpair()
         self.oom_before = _oom_kills()
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", "-I", "-S", CANDIDATE, str(theirs.fileno())],
+            # As the sandbox uid (we stay root): it cannot signal, ptrace or read this process.
+            unprivileged_argv(["/usr/bin/python3", "-I", "-S", CANDIDATE, str(theirs.fileno())]),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

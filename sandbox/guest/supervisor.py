@@ -4,11 +4,19 @@ Protocol: one JSON request per line on stdin, one JSON reply per line on stdout 
 talks to it over `docker attach`, so it works under runc and gVisor alike, with no network).
 
 Why PID 1 and not `docker exec`: exec costs tens of milliseconds; a fork here costs one.
-Why PID 1 is safe from the program although both run as the same uid: the kernel never
-delivers a signal to a namespace's init unless init installed a handler for it (so
-`kill -9 1` and `kill -9 -1` do nothing to us), and we are non-dumpable, so the program
-cannot ptrace us or open /proc/1/fd or /proc/1/mem. After every run `kill(-1, SIGKILL)`
+
+Two uids. We run as root with a handful of capabilities (the host drops the rest); every
+program runs as the unprivileged sandbox uid with none, through `setpriv`. So the program can
+neither signal us nor ptrace us nor read /proc/1/* — the kernel's uid checks say no, under runc
+and under gVisor alike (gVisor, unlike Linux, lets a same-uid process SIGKILL a namespace's
+init, and reads /proc/<pid>/environ past dumpability). After every run `kill(-1, SIGKILL)`
 removes every process the run left behind: it reaches all processes but init.
+
+Under gVisor two limits move inside: the host's pids and memory cgroups see the gVisor kernel,
+not the program, so hitting them takes the whole sandbox down. There the program gets
+RLIMIT_NPROC (counted per sandbox uid, per gVisor kernel), and we watch the sandbox's memory
+and kill the run past the request's limit (`memory_limit_bytes`, the budget the cgroup has
+under runc), well before the host cgroup's.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pyjudge
-from hardening import make_oom_victim, set_dumpable
+from hardening import Settings, make_oom_victim, set_dumpable, unprivileged_argv
 
 WORK = "/work"
 RUN_DIR = "/work/run"
@@ -39,14 +47,20 @@ PROGRAM_ENV = {
     "PYTHONDONTWRITEBYTECODE": "1",
 }
 MAX_FD = 256
+MEMORY_POLL_S = 0.005  # gVisor only: how often the sandbox's memory in use is read
 
 _wake_r, _wake_w = os.pipe()
 
 
-def harden_self(file_cap_bytes: int = 64 << 20) -> None:
+def harden_self(settings: dict) -> None:
+    Settings.uid, Settings.gid = settings.get("uid", 10001), settings.get("gid", 10001)
+    Settings.nproc = settings.get("nproc")
     set_dumpable(False)
     # Inherited by every program we spawn (RLIMIT_CORE is 0 from docker already).
+    file_cap_bytes = settings.get("file_cap_bytes", 64 << 20)
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_cap_bytes, file_cap_bytes))
+    if Settings.nproc:  # counts the sandbox uid's processes only: we, root, are not limited by it
+        resource.setrlimit(resource.RLIMIT_NPROC, (Settings.nproc, Settings.nproc))
     # Python's default SIGINT handler would make us receive SIGINT; default = ignored as init.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.set_blocking(_wake_w, False)
@@ -68,6 +82,18 @@ def oom_kills() -> int:
 
 def other_pids() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and p != "1"]
+
+
+def memory_used_bytes() -> int:
+    """The sandbox's memory in use as gVisor accounts it (its MemTotal is the container's limit).
+    Not a sum of the processes' RSS: gVisor counts shared and reserved pages in each one, and
+    a forked interpreter's copy-on-write pages are not its own."""
+    fields = {}
+    with open("/proc/meminfo") as f:
+        for line in f:
+            name, value = line.split(":", 1)
+            fields[name] = int(value.split()[0]) << 10
+    return fields["MemTotal"] - fields["MemFree"]
 
 
 def kill_all_and_reap() -> None:
@@ -104,27 +130,25 @@ def child_setup(
 
 
 def spawn(argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s: int) -> int:
-    """Start a program with posix_spawn (vfork: no copy of our page tables, ~3 ms less than fork
-    here), in its own session, signals at their defaults, in our cwd (the run dir). The limits
-    fork+exec would set in between are set from outside right after: the CPU limit counts from
-    the process start anyway; file size and core limits are ours, inherited."""
-    try:
-        pid = os.posix_spawn(
-            argv[0],
-            argv,
-            PROGRAM_ENV,
-            setsid=True,
-            setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
-                (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
-                (os.POSIX_SPAWN_DUP2, stderr_fd, 2),
-            ],
-        )
-    except OSError as exc:  # no such program: report it like a shell would
-        os.write(stderr_fd, f"sandbox: cannot start {argv[0]}: {exc}\n".encode())
-        return spawn(["/bin/sh", "-c", "exit 127"], stdin_fd, stdout_fd, stderr_fd, cpu_s)
-    resource.prlimit(pid, resource.RLIMIT_CPU, (cpu_s, cpu_s + 1))
+    """Start a program as the sandbox uid with posix_spawn (vfork: no copy of our page tables,
+    ~3 ms less than fork here), in its own session, signals at their defaults, in our cwd (the
+    run dir). File size, core and process limits are ours, inherited; the OOM score is set from
+    outside right after (raising it needs no privilege)."""
+    if not os.access(argv[0], os.X_OK):  # no such program: report it like a shell would
+        os.write(stderr_fd, f"sandbox: cannot start {argv[0]}: not an executable file\n".encode())
+        argv = ["/bin/sh", "-c", "exit 127"]
+    pid = os.posix_spawn(
+        "/usr/bin/prlimit",
+        unprivileged_argv(argv, cpu_s),
+        PROGRAM_ENV,
+        setsid=True,
+        setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
+        file_actions=[
+            (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
+            (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
+            (os.POSIX_SPAWN_DUP2, stderr_fd, 2),
+        ],
+    )
     with contextlib.suppress(OSError), open(f"/proc/{pid}/oom_score_adj", "w") as f:  # it may be gone already
         f.write("1000")
     return pid
@@ -140,7 +164,12 @@ def run(req: dict, target) -> dict:
     r_out, w_out = os.pipe()
     r_err, w_err = os.pipe()
     t0 = time.monotonic()
-    pid = spawn(target, r_in, w_out, w_err, int(timeout_s) + 1) if not callable(target) else os.fork()
+    try:
+        pid = spawn(target, r_in, w_out, w_err, int(timeout_s) + 1) if not callable(target) else os.fork()
+    except OSError:
+        for fd in (r_in, w_in, r_out, w_out, r_err, w_err):
+            os.close(fd)
+        raise
     if pid == 0:
         try:
             child_setup(r_in, w_out, w_err, RUN_DIR, int(timeout_s) + 1, req["file_cap_bytes"])
@@ -170,9 +199,11 @@ def run(req: dict, target) -> dict:
     written = 0
     status: int | None = None
     end_ms = None
-    timed_out = output_limited = False
+    timed_out = output_limited = memory_exceeded = False
     deadline = t0 + timeout_s
     drain_until = float("inf")
+    memory_limit = req.get("memory_limit_bytes")  # gVisor only, see the module doc
+    next_poll = t0 + MEMORY_POLL_S if memory_limit else float("inf")
     while True:
         now = time.monotonic()
         if status is not None and (len(sel.get_map()) == 1 or now >= drain_until):
@@ -180,7 +211,12 @@ def run(req: dict, target) -> dict:
         if now >= deadline:
             timed_out = status is None
             break
-        for key, _ in sel.select(min(deadline, drain_until) - now):
+        if now >= next_poll:
+            if memory_used_bytes() > memory_limit:
+                memory_exceeded = True
+                break
+            next_poll = now + MEMORY_POLL_S
+        for key, _ in sel.select(min(deadline, drain_until, next_poll) - now):
             fd = key.fd
             if fd == _wake_r:
                 with contextlib.suppress(BlockingIOError):
@@ -233,7 +269,7 @@ def run(req: dict, target) -> dict:
         "exit_code": os.waitstatus_to_exitcode(status) if status else 0,
         "timed_out": timed_out,
         "output_limited": output_limited,
-        "oom_killed": oom_before >= 0 and oom_kills() > oom_before,
+        "oom_killed": memory_exceeded or (oom_before >= 0 and oom_kills() > oom_before),
         "leftovers": leftovers,
         "stdout": out[r_out].decode(errors="replace"),
         "stderr": out[r_err].decode(errors="replace"),
@@ -247,6 +283,7 @@ def write_files(files: dict[str, str]) -> None:
             raise ValueError(f"bad file name {name!r}")
         with open(os.path.join(RUN_DIR, name), "w") as f:
             f.write(content)
+            os.fchown(f.fileno(), Settings.uid, Settings.gid)  # the program may rewrite its inputs
 
 
 def _force_remove(path: str) -> None:
@@ -279,6 +316,7 @@ def reset() -> dict:
         except OSError as exc:
             reasons.append(f"cannot wipe {RUN_DIR}: {exc}")
     os.mkdir(RUN_DIR, 0o700)
+    os.chown(RUN_DIR, Settings.uid, Settings.gid)
     os.chdir(RUN_DIR)  # spawned programs start in our cwd
     return {"clean": not reasons, "reasons": reasons}
 
@@ -305,7 +343,7 @@ def handle(req: dict) -> dict:
 
 
 def main() -> None:
-    harden_self(int(sys.argv[1]) if len(sys.argv) > 1 else 64 << 20)
+    harden_self(json.loads(sys.argv[1]) if len(sys.argv) > 1 else {})
     reset()
     for line in sys.stdin.buffer:
         try:
