@@ -157,6 +157,36 @@ def _write_tar(rootfs: Path, out: Path) -> None:
                 _add_dir(tar, d, 0o755)
         for name in GUEST_FILES:
             _add_file(tar, f"opt/referee/{name}", (GUEST_DIR / name).read_bytes(), 0o644)
+        _add_file(tar, "opt/referee/runas", _compile_runas(rootfs), 0o755)
+
+
+def _compile_runas(rootfs: Path) -> bytes:
+    """runas.c, built static by the image's own gcc (chroot: same libc as it will run on)."""
+    with tempfile.TemporaryDirectory(dir=rootfs / "tmp", prefix="runas-") as tmp:
+        inside = "/" + str(Path(tmp).relative_to(rootfs))
+        shutil.copy(GUEST_DIR / "runas.c", tmp)
+        done = subprocess.run(
+            [
+                "chroot",
+                str(rootfs),
+                "gcc",
+                "-O2",
+                "-static",
+                "-Wall",
+                "-Werror",
+                "-o",
+                f"{inside}/runas",
+                f"{inside}/runas.c",
+            ],
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+        )
+        if done.returncode != 0:
+            raise SandboxError(
+                f"cannot build runas in {rootfs} (needs root for chroot): {done.stderr[-800:]}"
+            )
+        return (Path(tmp) / "runas").read_bytes()
 
 
 def _add_file(tar: tarfile.TarFile, name: str, data: bytes, mode: int) -> None:

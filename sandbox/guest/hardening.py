@@ -26,20 +26,12 @@ class Settings:
     nproc: int | None = None  # RLIMIT_NPROC for the programs (gVisor); None: the host's pids cgroup
 
 
-def unprivileged_argv(argv: list[str], cpu_s: int | None = None) -> list[str]:
+RUNAS = "/opt/referee/runas"  # built from runas.c into the image
+
+
+def unprivileged_argv(argv: list[str], cpu_s: int = 0) -> list[str]:
     """`argv` run as the sandbox uid, with no groups, no capabilities (none in the bounding set
-    either) and a CPU-time limit. Both are small exec-chained tools (~1.5 ms together): the CPU
-    limit cannot be set from outside afterwards, as prlimit(2) on another uid's process needs
-    CAP_SYS_RESOURCE, which we do not hold."""
-    limit = ["/usr/bin/prlimit", f"--cpu={cpu_s}:{cpu_s + 1}", "--"] if cpu_s else []  # else: ours
-    return [
-        *limit,
-        "/usr/bin/setpriv",
-        f"--reuid={Settings.uid}",
-        f"--regid={Settings.gid}",
-        "--clear-groups",
-        "--inh-caps=-all",
-        "--bounding-set=-all",
-        "--",
-        *argv,
-    ]
+    either) and a CPU-time limit (0: ours). Through an exec of runas: the limit cannot be set
+    from outside afterwards, as prlimit(2) on another uid's process needs CAP_SYS_RESOURCE,
+    which we do not hold."""
+    return [RUNAS, str(Settings.uid), str(Settings.gid), str(cpu_s), *argv]

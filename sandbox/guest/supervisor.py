@@ -6,10 +6,11 @@ talks to it over `docker attach`, so it works under runc and gVisor alike, with 
 Why PID 1 and not `docker exec`: exec costs tens of milliseconds; a fork here costs one.
 
 Two uids. We run as root with a handful of capabilities (the host drops the rest); every
-program runs as the unprivileged sandbox uid with none, through `setpriv`. So the program can
+program runs as the unprivileged sandbox uid with none. So the program can
 neither signal us nor ptrace us nor read /proc/1/* — the kernel's uid checks say no, under runc
 and under gVisor alike (gVisor, unlike Linux, lets a same-uid process SIGKILL a namespace's
-init, and reads /proc/<pid>/environ past dumpability). After every run `kill(-1, SIGKILL)`
+init, and reads /proc/<pid>/environ past dumpability). The switch is runas.c, exec'ed before
+each program. After every run `kill(-1, SIGKILL)`
 removes every process the run left behind: it reaches all processes but init.
 
 Under gVisor two limits move inside: the host's pids and memory cgroups see the gVisor kernel,
@@ -33,7 +34,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pyjudge
-from hardening import Settings, make_oom_victim, set_dumpable, unprivileged_argv
+from hardening import RUNAS, Settings, make_oom_victim, set_dumpable, unprivileged_argv
 
 WORK = "/work"
 RUN_DIR = "/work/run"
@@ -134,11 +135,8 @@ def spawn(argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s:
     ~3 ms less than fork here), in its own session, signals at their defaults, in our cwd (the
     run dir). File size, core and process limits are ours, inherited; the OOM score is set from
     outside right after (raising it needs no privilege)."""
-    if not os.access(argv[0], os.X_OK):  # no such program: report it like a shell would
-        os.write(stderr_fd, f"sandbox: cannot start {argv[0]}: not an executable file\n".encode())
-        argv = ["/bin/sh", "-c", "exit 127"]
-    pid = os.posix_spawn(
-        "/usr/bin/prlimit",
+    pid = os.posix_spawn(  # runas reports a program it cannot start, and exits 127 like a shell
+        RUNAS,
         unprivileged_argv(argv, cpu_s),
         PROGRAM_ENV,
         setsid=True,
