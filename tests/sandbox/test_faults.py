@@ -110,3 +110,64 @@ async def test_containers_of_a_killed_server_remove_themselves() -> None:
             break
         await asyncio.sleep(0.2)
     assert containers() == []
+
+
+def pool_containers(sb: Sandbox, *, all_states: bool = False) -> list[str]:
+    return subprocess.run(
+        [
+            "docker",
+            "ps",
+            "-q",
+            *(["-a"] if all_states else []),
+            "--filter",
+            f"label={POOL_LABEL}={sb._pool.id}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
+async def test_container_killed_mid_run_is_retried_once_then_sandbox_error() -> None:
+    slow = ExecuteSpec("python", "import time; time.sleep(1.0); print('done')", timeout_ms=5_000)
+    async with Sandbox(SandboxConfig(pool_size=2)) as sb:
+        # Killed once mid-run: the visit is retried on a fresh container, the program reruns.
+        run = asyncio.create_task(sb.execute(slow))
+        await asyncio.sleep(0.4)
+        subprocess.run(["docker", "kill", *pool_containers(sb)], capture_output=True)
+        r = await run
+        assert (r.status, r.stdout) == (RunStatus.OK, "done\n"), r
+
+        # Killed again and again: SANDBOX_ERROR naming the container, never credit.
+        run = asyncio.create_task(sb.execute(slow))
+        while not run.done():
+            subprocess.run(["docker", "kill", *pool_containers(sb)], capture_output=True)
+            await asyncio.sleep(0.3)
+        r = await run
+        assert r.status is RunStatus.SANDBOX_ERROR and "went away" in r.detail, r
+        assert (await sb.execute(HELLO)).status is RunStatus.OK  # recovered, no restart
+        pool_id = sb._pool.id
+    left = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", f"label={POOL_LABEL}={pool_id}"], capture_output=True, text=True
+    ).stdout.split()
+    assert left == []
+
+
+async def test_exhausted_pool_queues_visits_and_never_grows() -> None:
+    # Five times more concurrent programs than containers: each waits for a lease; the pool
+    # never holds more than pool_size containers (plus replacements of retired ones, here none).
+    spec = ExecuteSpec("python", "import time; time.sleep(0.3); print('ok')")
+    async with Sandbox(SandboxConfig(pool_size=2)) as sb:
+        runs = asyncio.gather(*(sb.execute(spec) for _ in range(10)))
+        seen = 0
+        while not runs.done():
+            seen = max(seen, len(pool_containers(sb, all_states=True)))
+            await asyncio.sleep(0.1)
+        results = await runs
+        pool_id = sb._pool.id
+    assert [(r.status, r.stdout) for r in results] == [(RunStatus.OK, "ok\n")] * 10
+    assert seen <= 2
+    left = subprocess.run(
+        ["docker", "ps", "-aq", "--filter", f"label={POOL_LABEL}={pool_id}"], capture_output=True, text=True
+    ).stdout.split()
+    assert left == []

@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from sandbox import ExecuteResult, ExecuteSpec, RunStatus, Sandbox
+from sandbox import ExecuteResult, ExecuteSpec, JudgeSpec, RunStatus, Sandbox
 
 pytestmark = pytest.mark.docker
 
@@ -208,3 +208,29 @@ async def test_containers_do_not_pile_up_under_attack(sb: Sandbox) -> None:
         await asyncio.sleep(0.5)
     assert len(pool()) <= sb.config.pool_size
     await assert_next_run_is_clean(sb)
+
+
+async def test_candidate_cannot_reach_its_judge(sb: Sandbox) -> None:
+    # The candidate is correct, and while loading it tries to stop, kill and ptrace the test
+    # runner (its parent), read its memory, and write into its pipes and sockets (the verdict
+    # channel among them). Any success makes it exit, so no test would pass: the runner, another
+    # uid, is the only process that can report a pass. (gVisor lists the runner's fds and lets
+    # its /dev/null be reopened; the pipes and sockets stay closed.)
+    source = (
+        "import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\nrunner = os.getppid()\n"
+        "assert libc.ptrace(16, runner, 0, 0) == -1, 'ptrace'\n"  # PTRACE_ATTACH
+        "for sig in (19, 9, 15):\n    try:\n        os.kill(runner, sig)\n"
+        "        raise SystemExit(f'signal {sig} delivered')\n    except PermissionError:\n        pass\n"
+        "try:\n    open(f'/proc/{runner}/mem', 'rb').read(1)\n    raise SystemExit('memory readable')\n"
+        "except PermissionError:\n    pass\n"
+        "try:\n    fds = os.listdir(f'/proc/{runner}/fd')\nexcept PermissionError:\n    fds = []\n"
+        "for fd in fds:\n    path = f'/proc/{runner}/fd/{fd}'\n"
+        "    if os.readlink(path).startswith(('pipe:', 'socket:')):\n        try:\n"
+        "            open(path, 'wb').close()\n            raise SystemExit(f'{path} writable')\n"
+        "        except OSError:\n            pass\n"
+        "def f(x):\n    return x\n"
+    )
+    r = await sb.judge(
+        JudgeSpec("python", source, test_code="assert f(1) == 1\nassert f(2) == 2", entry_point="f")
+    )
+    assert (r.status, r.passed, len(r.tests)) == (RunStatus.OK, 2, 2), r

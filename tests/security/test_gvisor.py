@@ -1,4 +1,4 @@
-"""The same containment under gVisor, where the daemon can run it (else skipped with the fix)."""
+"""gVisor basics end to end, including the judge (the adversarial suite runs under runsc too)."""
 
 from __future__ import annotations
 
@@ -28,10 +28,8 @@ async def test_runsc_contains_the_basics() -> None:
         )
     assert (ok.status, ok.stdout) == (RunStatus.OK, "42\n")
     assert spin.status is RunStatus.TIMEOUT
-    # Under gVisor the cgroup OOM kill takes the whole sandbox (supervisor included), so the
-    # host sees the container vanish: no credit, but reported as SANDBOX_ERROR, not
-    # MEMORY_LIMIT (docs/SANDBOX.md). The pool replaces the container and goes on.
-    assert bomb.status in {RunStatus.MEMORY_LIMIT, RunStatus.RUNTIME_ERROR, RunStatus.SANDBOX_ERROR}
-    assert bomb.status is not RunStatus.OK and "still" not in bomb.stdout
+    # The host cgroup holds gVisor itself; the supervisor enforces memory_mb inside, so a bomb is
+    # MEMORY_LIMIT as under runc, not a dead sandbox (docs/SANDBOX.md).
+    assert bomb.status is RunStatus.MEMORY_LIMIT, bomb
     assert (after_bomb.status, after_bomb.stdout) == (RunStatus.OK, "still here\n")
     assert judged.passed == 0
