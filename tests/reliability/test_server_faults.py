@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
+import subprocess
 import threading
 import time
 from collections.abc import Coroutine
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 
 from referee.client import RefereeClient
+from sandbox.container import OWNER_LABEL
 from tests.conftest import ServerProcess, children
 from tests.daemon_proxy import DaemonProxy
 
@@ -26,6 +29,36 @@ def math_workers(server_pid: int) -> list[int]:
     return [w for child in children(server_pid) for w in children(child)]
 
 
+def assert_nothing_left_behind(srv: ServerProcess, pids: set[int], tmpdir: Path) -> None:
+    """After a graceful stop: no container labelled with the server as owner, none of the
+    processes it started (`pids`, gathered while it ran) alive, nothing in its TMPDIR."""
+    owner = f"{socket.gethostname()}/{srv.proc.pid}"
+    for _ in range(50):  # auto_remove finishes a moment after the server exits
+        left = subprocess.run(
+            ["docker", "ps", "-aq", "--filter", f"label={OWNER_LABEL}={owner}"],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        if not left:
+            break
+        time.sleep(0.2)
+    assert left == [], f"containers left: {left}"
+    for _ in range(50):  # the forkserver and resource tracker exit when they see their parent's pipe close
+        alive = [p for p in pids if Path(f"/proc/{p}").exists()]
+        if not alive:
+            break
+        time.sleep(0.2)
+    assert alive == [], "processes left: " + ", ".join(Path(f"/proc/{p}/cmdline").read_text() for p in alive)
+    assert list(tmpdir.iterdir()) == [], "temp files left"
+
+
+def descendants(pid: int) -> set[int]:
+    found = set(children(pid))
+    for c in list(found):
+        found |= descendants(c)
+    return found
+
+
 def group(k: int) -> list[dict[str, object]]:
     return [
         {"id": f"s{i}", "prompt": "p", "completion": f"\\boxed{{{k + i % 2}}}", "math": {"gold": str(k)}}
@@ -33,8 +66,11 @@ def group(k: int) -> list[dict[str, object]]:
     ]
 
 
-def test_killed_math_workers_are_replaced_and_never_give_credit() -> None:
-    srv = ServerProcess(env={"REFEREE_SANDBOX__POOL_SIZE": "1", "REFEREE_MATH__WORKERS": "2"})
+def test_killed_math_workers_are_replaced_and_never_give_credit(tmp_path: Path) -> None:
+    srv = ServerProcess(
+        env={"REFEREE_SANDBOX__POOL_SIZE": "1", "REFEREE_MATH__WORKERS": "2", "TMPDIR": str(tmp_path)}
+    )
+    started: set[int] = set()
     try:
         with RefereeClient(srv.target, timeout_s=60) as client:
             client.score(group(1), ["accuracy"])
@@ -53,8 +89,10 @@ def test_killed_math_workers_are_replaced_and_never_give_credit() -> None:
             last = client.score(group(99), ["accuracy"])
             assert [r.rewards["accuracy"].value for r in last] == [1.0, 0.0] * 8, "the pool did not recover"
             assert set(math_workers(srv.proc.pid)).isdisjoint(workers)
+            started = descendants(srv.proc.pid)
     finally:
         assert srv.stop() == 0
+    assert_nothing_left_behind(srv, started, tmp_path)
 
 
 class ThreadedDaemonProxy:
@@ -83,9 +121,16 @@ CODE = [{"id": "c", "prompt": "p", "completion": "def f(x):\n    return x + 1\n"
 def test_daemon_lost_and_back_while_requests_arrive(tmp_path: Path) -> None:
     daemon = ThreadedDaemonProxy(tmp_path / "docker.sock")
     daemon.start()
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
     srv = ServerProcess(
-        env={"REFEREE_SANDBOX__POOL_SIZE": "2", "REFEREE_SANDBOX__DOCKER_URL": f"unix://{daemon.proxy.path}"}
+        env={
+            "REFEREE_SANDBOX__POOL_SIZE": "2",
+            "REFEREE_SANDBOX__DOCKER_URL": f"unix://{daemon.proxy.path}",
+            "TMPDIR": str(tmpdir),
+        }
     )
+    started: set[int] = set()
     try:
         with RefereeClient(srv.target, timeout_s=60) as client:
             assert client.score(CODE, ["code"])[0].rewards["code"].value == 1.0
@@ -96,6 +141,8 @@ def test_daemon_lost_and_back_while_requests_arrive(tmp_path: Path) -> None:
             daemon.start()
             back = [client.score(CODE, ["code"])[0].rewards["code"] for _ in range(3)]
             assert back[-1].value == 1.0 and back[-1].status == "OK", back  # no restart needed
+            started = descendants(srv.proc.pid)
     finally:
         assert srv.stop() == 0
         daemon.stop()
+    assert_nothing_left_behind(srv, started, tmpdir)
