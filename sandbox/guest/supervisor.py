@@ -200,7 +200,7 @@ def run(req: dict, target) -> dict:
     timed_out = output_limited = memory_exceeded = False
     deadline = t0 + timeout_s
     drain_until = float("inf")
-    memory_limit = req.get("memory_limit_bytes")  # gVisor only, see the module doc
+    memory_limit: int = req.get("memory_limit_bytes") or 0  # gVisor only, see the module doc
     next_poll = t0 + MEMORY_POLL_S if memory_limit else float("inf")
     while True:
         now = time.monotonic()
