@@ -34,7 +34,7 @@ class Pool:
         self._live: set[Container] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
-        self._starting = 0  # replacements being created by _refill
+        self._starting = 0  # containers being created, not yet in _live
 
     async def start(self) -> None:
         """Reap what crashed servers left, then warm the pool (failures are logged, not raised:
@@ -55,6 +55,9 @@ class Pool:
                 log.error("sandbox: warm-up failed: %s", r)
 
     async def _new(self, memory_mb: int | None = None) -> Container:
+        # Counted while it starts, whoever asked (a refill, or a lease that found no fitting
+        # idle container): a refill deciding whether there is room must see it.
+        self._starting += 1
         try:
             c = await asyncio.wait_for(
                 Container.create(self.config, self.id, memory_mb), self.config.start_timeout_s
@@ -63,6 +66,8 @@ class Pool:
             raise SandboxError(f"image {self.config.image} is missing: run `referee sandbox build`") from None
         except DAEMON_ERRORS as exc:
             raise daemon_error(self.config, exc) from exc
+        finally:
+            self._starting -= 1
         self._live.add(c)
         return c
 
@@ -91,7 +96,7 @@ class Pool:
                 c.runs += 1
                 if not c.reusable or c.runs >= self.config.runs_per_container or self._closed:
                     self._retire(c)
-                elif len(self._live) > self.config.pool_size:  # made on demand while refills were on the way
+                elif len(self._live) + self._starting > self.config.pool_size:  # made on demand meanwhile
                     self._retire(c, replace=False)
                 else:
                     self._idle.append(c)
@@ -124,14 +129,11 @@ class Pool:
         # see room for one more and overshoot the pool.
         if self._closed or len(self._live) + self._starting >= self.config.pool_size:
             return
-        self._starting += 1
         try:
             c = await self._new()
         except SandboxError as exc:
             log.warning("sandbox: cannot replace a container: %s", exc)
             return
-        finally:
-            self._starting -= 1
         if self._closed:
             await c.destroy(self.config)
         else:

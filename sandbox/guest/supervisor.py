@@ -6,11 +6,10 @@ talks to it over `docker attach`, so it works under runc and gVisor alike, with 
 Why PID 1 and not `docker exec`: exec costs tens of milliseconds; a fork here costs one.
 
 Two uids. We run as root with a handful of capabilities (the host drops the rest); every
-program runs as the unprivileged sandbox uid with none. So the program can
-neither signal us nor ptrace us nor read /proc/1/* — the kernel's uid checks say no, under runc
-and under gVisor alike (gVisor, unlike Linux, lets a same-uid process SIGKILL a namespace's
-init, and reads /proc/<pid>/environ past dumpability). The switch is runas.c, exec'ed before
-each program. After every run `kill(-1, SIGKILL)`
+program runs as the unprivileged sandbox uid with none, switched to by runas.c right before
+its exec. So the program can neither signal us nor ptrace us nor read /proc/1/mem or
+/proc/1/fd: the kernel's uid checks say no, under runc and gVisor alike (gVisor, unlike Linux,
+lets a same-uid process SIGKILL a namespace's init). After every run `kill(-1, SIGKILL)`
 removes every process the run left behind: it reaches all processes but init.
 
 Under gVisor two limits move inside: the host's pids and memory cgroups see the gVisor kernel,
@@ -98,17 +97,27 @@ def memory_used_bytes() -> int:
 
 
 def kill_all_and_reap() -> None:
-    """SIGKILL every process but us (kill -1 skips init and is atomic against fork), then reap."""
+    """SIGKILL every process but us (kill -1 skips init), reap, and repeat until /proc shows
+    nobody else. Under Linux one kill(-1) is atomic against fork; under gVisor a fork bomb
+    outruns it, so we sweep again, and never wait blocking: a child forked during a sweep
+    would hold a blocking wait forever."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(-1, signal.SIGSTOP)  # a stopped process cannot fork: the kill sweeps then converge
     while True:
         with contextlib.suppress(ProcessLookupError):
             os.kill(-1, signal.SIGKILL)
-        try:
-            while os.waitpid(-1, 0):
-                pass
-        except ChildProcessError:
-            pass
+        reap_exited()
         if not other_pids():
             return
+        time.sleep(0.001)  # the killed are still dying
+
+
+def reap_exited() -> None:
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:  # no children left
+        pass
 
 
 def child_setup(

@@ -89,10 +89,7 @@ async def test_attack_is_contained(sb: Sandbox, name: str) -> None:
     before = host_processes()
     r = await run(sb, source)
     assert r.status in statuses, r
-    # Under gVisor a fork bomb can starve the supervisor of CPU; the host then kills the container
-    # at its own deadline (timeout + host_grace_ms): later, but still contained.
-    host_deadline_ms = 1_000 + sb.config.host_grace_ms
-    assert r.wall_ms < (3_000 if sb.config.runtime == "runc" else host_deadline_ms + 1_000)
+    assert r.wall_ms < 3_000
     await assert_next_run_is_clean(sb)
     assert host_processes() < before + 20  # nothing escaped onto the host (other jobs share it)
 
@@ -202,8 +199,12 @@ async def test_containers_do_not_pile_up_under_attack(sb: Sandbox) -> None:
         ).stdout.split()
 
     # Retired containers are removed and replacements started off the request path, so the
-    # count settles a moment later; it must settle at the pool size, not above it.
-    deadline = time.monotonic() + 20
+    # count settles a moment later; it must settle at the pool size, not above it. The pool's own
+    # count must be right at once. Docker's teardown of a gVisor sandbox that ran a fork bomb
+    # took up to ~35 s on this host (runsc, not us: the supervisor had already answered), so
+    # the wait is longer there; a container that leaked would never go.
+    assert len(sb._pool._live) <= sb.config.pool_size
+    deadline = time.monotonic() + (20 if sb.config.runtime == "runc" else 90)
     while len(pool()) > sb.config.pool_size and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
     assert len(pool()) <= sb.config.pool_size
