@@ -146,11 +146,7 @@ async def test_container_killed_mid_run_is_retried_once_then_sandbox_error() -> 
         r = await run
         assert r.status is RunStatus.SANDBOX_ERROR and "went away" in r.detail, r
         assert (await sb.execute(HELLO)).status is RunStatus.OK  # recovered, no restart
-        pool_id = sb._pool.id
-    left = subprocess.run(
-        ["docker", "ps", "-aq", "--filter", f"label={POOL_LABEL}={pool_id}"], capture_output=True, text=True
-    ).stdout.split()
-    assert left == []
+    assert pool_containers(sb, all_states=True) == []
 
 
 async def test_exhausted_pool_queues_visits_and_never_grows() -> None:
@@ -164,10 +160,6 @@ async def test_exhausted_pool_queues_visits_and_never_grows() -> None:
             seen = max(seen, len(pool_containers(sb, all_states=True)))
             await asyncio.sleep(0.1)
         results = await runs
-        pool_id = sb._pool.id
     assert [(r.status, r.stdout) for r in results] == [(RunStatus.OK, "ok\n")] * 10
     assert seen <= 2
-    left = subprocess.run(
-        ["docker", "ps", "-aq", "--filter", f"label={POOL_LABEL}={pool_id}"], capture_output=True, text=True
-    ).stdout.split()
-    assert left == []
+    assert pool_containers(sb, all_states=True) == []
