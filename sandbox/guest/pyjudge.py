@@ -2,8 +2,9 @@
 
 Forked (not exec'ed) by the supervisor, so it runs as root (with the supervisor's few
 capabilities) and non-dumpable, while the candidate runs as the unprivileged sandbox uid: the
-candidate cannot read this process's memory, open its file descriptors or signal it. The verdicts go out on the fd that was stdout when we were forked; test code
-prints go to /dev/null. The candidate's functions are reached through `Proxy` objects that
+candidate cannot read this process's memory, open its file descriptors or signal it. The
+verdicts go out on the fd that was stdout when we were forked; test code prints go to
+/dev/null. The candidate's functions are reached through `Proxy` objects that
 ship plain values over a socket, so nothing the candidate does in its own process —
 exiting early, patching builtins, printing "OK", returning objects that equal everything —
 can turn a failed assertion into a pass. Success is the absence of an exception in a test
