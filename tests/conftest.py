@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import re
 import signal
@@ -18,7 +19,9 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from referee.client import RefereeClient
+from rewards.math import MathConfig, MathVerifier
 from sandbox import Sandbox, SandboxConfig
+from sandbox.container import POOL_LABEL
 from sandbox.testing import started_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +38,33 @@ def children(pid: int) -> list[int]:
         ]
     except FileNotFoundError:
         return []
+
+
+def labelled_containers(label: str, *, running_only: bool = False) -> list[str]:
+    """Ids of the containers carrying `label` ("key=value"); a failing `docker ps` raises
+    rather than reading as "none left"."""
+    state = [] if running_only else ["-a"]
+    return subprocess.run(
+        ["docker", "ps", "-q", *state, "--filter", f"label={label}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
+def pool_containers(sb: Sandbox, *, running_only: bool = False) -> list[str]:
+    return labelled_containers(f"{POOL_LABEL}={sb._pool.id}", running_only=running_only)
+
+
+@contextlib.contextmanager
+def started_verifier(timeout_ms: int, workers: int = 2) -> Iterator[MathVerifier]:
+    """A math verifier with its worker pool up, closed afterwards (for module-scoped fixtures)."""
+    v = MathVerifier(MathConfig(workers=workers, timeout_ms=timeout_ms))
+    v.pool.start()
+    try:
+        yield v
+    finally:
+        v.close_sync()
 
 
 def wait_serving(target: str, timeout_s: float = 120.0, tls_ca_file: Path | None = None) -> None:

@@ -21,6 +21,7 @@ from rewards.math import Extraction, MathConfig, MathVerifier, extract_answer
 from rewards.math.config import Fallback
 from rewards.math.extract import boxed_contents, outside_think
 from rewards.types import RewardResult, Status
+from tests.conftest import started_verifier
 
 STRICT = MathConfig(workers=1)
 LENIENT = MathConfig(workers=1, fallbacks=("answer_phrase", "last_number"))
@@ -221,10 +222,8 @@ def test_boxed_contents_match_braces(before: str, inside: str, after: str, comma
 
 @pytest.fixture(scope="module")
 def verifier() -> Iterator[MathVerifier]:
-    v = MathVerifier(MathConfig(workers=2, timeout_ms=2000))
-    v.pool.start()
-    yield v
-    v.close_sync()
+    with started_verifier(timeout_ms=2000) as v:
+        yield v
 
 
 def _check_result(r: RewardResult) -> None:

@@ -7,16 +7,14 @@ from collections.abc import Iterator
 import pytest
 
 from rewards import Context, MathReference, RewardSpec, Sample, Status, get_reward, score
-from rewards.math import MathConfig, MathVerifier
 from rewards.math.reward import default_verifier
+from tests.conftest import started_verifier
 
 
 @pytest.fixture(scope="module")
 def ctx() -> Iterator[Context]:
-    v = MathVerifier(MathConfig(workers=2, timeout_ms=2000))
-    v.pool.start()
-    yield Context(math=v)
-    v.close_sync()
+    with started_verifier(timeout_ms=2000) as v:
+        yield Context(math=v)
 
 
 def sample(i: int, completion: str, gold: str | None) -> Sample:

@@ -13,6 +13,7 @@ import pytest
 
 from rewards.math import MathConfig, MathVerifier, PoolClosed
 from rewards.types import Status
+from tests.conftest import started_verifier
 
 TIMEOUT_MS = 1000
 SLACK_S = 2.0  # a shared 2-core machine: killing and forking take a moment under load
@@ -32,10 +33,8 @@ BOMBS = [
 
 @pytest.fixture(scope="module")
 def verifier() -> Iterator[MathVerifier]:
-    v = MathVerifier(MathConfig(workers=2, timeout_ms=TIMEOUT_MS))
-    v.pool.start()
-    yield v
-    v.close_sync()
+    with started_verifier(timeout_ms=TIMEOUT_MS) as v:
+        yield v
 
 
 async def test_verify(verifier: MathVerifier) -> None:

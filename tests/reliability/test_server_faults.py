@@ -7,7 +7,6 @@ import asyncio
 import os
 import signal
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Coroutine
@@ -18,7 +17,7 @@ import pytest
 
 from referee.client import RefereeClient
 from sandbox.container import OWNER_LABEL
-from tests.conftest import ServerProcess, children
+from tests.conftest import ServerProcess, children, labelled_containers
 from tests.daemon_proxy import DaemonProxy
 
 pytestmark = pytest.mark.docker
@@ -34,11 +33,7 @@ def assert_nothing_left_behind(srv: ServerProcess, pids: set[int], tmpdir: Path)
     processes it started (`pids`, gathered while it ran) alive, nothing in its TMPDIR."""
     owner = f"{socket.gethostname()}/{srv.proc.pid}"
     for _ in range(50):  # auto_remove finishes a moment after the server exits
-        left = subprocess.run(
-            ["docker", "ps", "-aq", "--filter", f"label={OWNER_LABEL}={owner}"],
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+        left = labelled_containers(f"{OWNER_LABEL}={owner}")
         if not left:
             break
         time.sleep(0.2)

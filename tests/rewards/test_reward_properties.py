@@ -34,7 +34,8 @@ from rewards import (
     get_reward,
     score,
 )
-from rewards.math import MathConfig, MathVerifier
+from rewards.math import MathVerifier
+from tests.conftest import started_verifier
 
 # The built-in catalog, enumerated as ListRewards does. Other test modules register helper
 # rewards named "test_*" into the same registry; those are not part of the catalog.
@@ -152,10 +153,8 @@ BAD = [
 
 @pytest.fixture(scope="module")
 def verifier() -> Iterator[MathVerifier]:
-    v = MathVerifier(MathConfig(workers=2, timeout_ms=1500))
-    v.pool.start()
-    yield v
-    v.close_sync()
+    with started_verifier(timeout_ms=1500) as v:
+        yield v
 
 
 async def _score(

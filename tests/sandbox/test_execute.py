@@ -18,6 +18,7 @@ from sandbox import (
     UnsupportedLanguage,
 )
 from sandbox.container import OWNER_LABEL, POOL_LABEL
+from tests.conftest import labelled_containers
 
 pytestmark = pytest.mark.docker
 
@@ -142,23 +143,16 @@ async def test_sixteen_concurrent_runs(sb: Sandbox) -> None:
     assert [r.stdout for r in results] == [f"{i * i}\n" for i in range(16)]
 
 
-def _labelled(label: str) -> list[str]:
-    out = subprocess.run(
-        ["docker", "ps", "-aq", "--filter", f"label={label}"], capture_output=True, text=True
-    )
-    return out.stdout.split()
-
-
 async def test_containers_are_labelled_and_removed_on_close() -> None:
     sandbox = Sandbox(SandboxConfig(pool_size=2))
     await sandbox.start()
     try:
         label = f"{POOL_LABEL}={sandbox._pool.id}"
-        assert len(_labelled(label)) == 2
+        assert len(labelled_containers(label)) == 2
         assert (await sandbox.execute(ExecuteSpec("python", "print(1)"))).stdout == "1\n"
     finally:
         await sandbox.close()
-    assert _labelled(label) == []
+    assert labelled_containers(label) == []
 
 
 async def test_start_reaps_containers_of_dead_owners() -> None:
@@ -170,9 +164,9 @@ async def test_start_reaps_containers_of_dead_owners() -> None:
         check=True,
         capture_output=True,
     )
-    assert _labelled(f"{OWNER_LABEL}={owner}")
+    assert labelled_containers(f"{OWNER_LABEL}={owner}")
     async with Sandbox(cfg):
-        assert _labelled(f"{OWNER_LABEL}={owner}") == []
+        assert labelled_containers(f"{OWNER_LABEL}={owner}") == []
 
 
 async def test_one_container_serves_hundreds_of_runs() -> None:

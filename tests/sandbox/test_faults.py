@@ -15,6 +15,7 @@ import pytest
 
 from sandbox import ExecuteSpec, JudgeSpec, RunStatus, Sandbox, SandboxConfig, StdioCase
 from sandbox.container import POOL_LABEL
+from tests.conftest import labelled_containers, pool_containers
 from tests.daemon_proxy import DaemonProxy
 
 pytestmark = pytest.mark.docker
@@ -50,12 +51,7 @@ async def test_recovers_when_the_daemon_comes_back(tmp_path: Path) -> None:
 
 async def test_containers_killed_under_the_pool_are_replaced() -> None:
     async with Sandbox(SandboxConfig(pool_size=2)) as sb:
-        ids = subprocess.run(
-            ["docker", "ps", "-q", "--filter", f"label={POOL_LABEL}={sb._pool.id}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
+        ids = pool_containers(sb, running_only=True)
         assert len(ids) == 2
         subprocess.run(["docker", "kill", *ids], capture_output=True, check=True)
         results = await asyncio.gather(*(sb.execute(HELLO) for _ in range(3)))
@@ -65,12 +61,7 @@ async def test_containers_killed_under_the_pool_are_replaced() -> None:
 async def test_a_supervisor_that_stops_answering_is_killed_from_outside() -> None:
     # `docker pause` freezes the whole container, supervisor included: only the host deadline is left.
     async with Sandbox(SandboxConfig(pool_size=1, host_grace_ms=500)) as sb:
-        cid = subprocess.run(
-            ["docker", "ps", "-q", "--filter", f"label={POOL_LABEL}={sb._pool.id}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()[0]
+        cid = pool_containers(sb, running_only=True)[0]
         run = asyncio.create_task(
             sb.execute(ExecuteSpec("python", "import time; time.sleep(0.5)", timeout_ms=800))
         )
@@ -95,12 +86,9 @@ async def test_containers_of_a_killed_server_remove_themselves() -> None:
     )
     assert proc.stdout is not None
     pool_id = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode().strip()
-    label = f"label={POOL_LABEL}={pool_id}"
 
     def containers() -> list[str]:
-        return subprocess.run(
-            ["docker", "ps", "-aq", "--filter", label], capture_output=True, text=True
-        ).stdout.split()
+        return labelled_containers(f"{POOL_LABEL}={pool_id}")
 
     assert len(containers()) == 2
     proc.kill()
@@ -112,41 +100,25 @@ async def test_containers_of_a_killed_server_remove_themselves() -> None:
     assert containers() == []
 
 
-def pool_containers(sb: Sandbox, *, all_states: bool = False) -> list[str]:
-    return subprocess.run(
-        [
-            "docker",
-            "ps",
-            "-q",
-            *(["-a"] if all_states else []),
-            "--filter",
-            f"label={POOL_LABEL}={sb._pool.id}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-
-
 async def test_container_killed_mid_run_is_retried_once_then_sandbox_error() -> None:
     slow = ExecuteSpec("python", "import time; time.sleep(1.0); print('done')", timeout_ms=5_000)
     async with Sandbox(SandboxConfig(pool_size=2)) as sb:
         # Killed once mid-run: the visit is retried on a fresh container, the program reruns.
         run = asyncio.create_task(sb.execute(slow))
         await asyncio.sleep(0.4)
-        subprocess.run(["docker", "kill", *pool_containers(sb)], capture_output=True)
+        subprocess.run(["docker", "kill", *pool_containers(sb, running_only=True)], capture_output=True)
         r = await run
         assert (r.status, r.stdout) == (RunStatus.OK, "done\n"), r
 
         # Killed again and again: SANDBOX_ERROR naming the container, never credit.
         run = asyncio.create_task(sb.execute(slow))
         while not run.done():
-            subprocess.run(["docker", "kill", *pool_containers(sb)], capture_output=True)
+            subprocess.run(["docker", "kill", *pool_containers(sb, running_only=True)], capture_output=True)
             await asyncio.sleep(0.3)
         r = await run
         assert r.status is RunStatus.SANDBOX_ERROR and "went away" in r.detail, r
         assert (await sb.execute(HELLO)).status is RunStatus.OK  # recovered, no restart
-    assert pool_containers(sb, all_states=True) == []
+    assert pool_containers(sb) == []
 
 
 async def test_exhausted_pool_queues_visits_and_never_grows() -> None:
@@ -157,9 +129,9 @@ async def test_exhausted_pool_queues_visits_and_never_grows() -> None:
         runs = asyncio.gather(*(sb.execute(spec) for _ in range(10)))
         seen = 0
         while not runs.done():
-            seen = max(seen, len(pool_containers(sb, all_states=True)))
+            seen = max(seen, len(pool_containers(sb)))
             await asyncio.sleep(0.1)
         results = await runs
     assert [(r.status, r.stdout) for r in results] == [(RunStatus.OK, "ok\n")] * 10
     assert seen <= 2
-    assert pool_containers(sb, all_states=True) == []
+    assert pool_containers(sb) == []

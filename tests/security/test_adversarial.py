@@ -9,13 +9,13 @@ import asyncio
 import contextlib
 import os
 import socket
-import subprocess
 import time
 import uuid
 
 import pytest
 
 from sandbox import ExecuteResult, ExecuteSpec, JudgeSpec, RunStatus, Sandbox
+from tests.conftest import pool_containers
 
 pytestmark = pytest.mark.docker
 
@@ -192,11 +192,7 @@ async def test_containers_do_not_pile_up_under_attack(sb: Sandbox) -> None:
     await asyncio.gather(*(run(sb, ATTACKS["fork bomb"][0], timeout_ms=300) for _ in range(6)))
 
     def pool() -> list[str]:
-        return subprocess.run(
-            ["docker", "ps", "-q", "--filter", f"label=referee.pool={sb._pool.id}"],
-            capture_output=True,
-            text=True,
-        ).stdout.split()
+        return pool_containers(sb, running_only=True)
 
     # Retired containers are removed and replacements started off the request path, so the
     # count settles a moment later; it must settle at the pool size, not above it. The pool's own
