@@ -45,6 +45,7 @@ def _code_from_proto(c: pb.CodeReference, where: str) -> CodeReference:
         timeout_ms=c.limits.timeout_ms or None,
         memory_mb=c.limits.memory_mb or None,
         stop_on_first_failure=c.stop_on_first_failure,
+        prelude=c.prelude,
     )
 
 
@@ -79,6 +80,7 @@ def sample_to_proto(s: Sample) -> pb.Sample:
                 cases=[pb.IOCase(stdin=x.stdin, expected_stdout=x.expected_stdout) for x in c.cases],
                 limits=pb.Limits(timeout_ms=c.timeout_ms or 0, memory_mb=c.memory_mb or 0),
                 stop_on_first_failure=c.stop_on_first_failure,
+                prelude=c.prelude,
             )
         )
     return msg

@@ -22,8 +22,7 @@ from sandbox.languages import language as find_language
 
 __all__ = ["CodeParams", "code_reward", "extract_code"]
 
-_FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
-_OPEN_FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*)\Z", re.DOTALL | re.MULTILINE)
+_TAG = re.compile(r"[\w+#.-]*")  # a fence's language tag, right after the backticks
 
 
 class CodeParams(Params):
@@ -33,14 +32,37 @@ class CodeParams(Params):
 
 def extract_code(completion: str, language: str) -> str:
     """The last fenced block tagged `language` (or an alias), else the last fenced block, else an
-    unclosed block at the end (a truncated completion), else the whole text."""
-    blocks = [(tag, body) for tag, body in _FENCE.findall(completion)]
+    unclosed block at the end (a truncated completion), else the whole text. One pass over the
+    lines: linear in the completion's length, whatever its fences look like."""
+    blocks, tail = _fenced_blocks(completion)
     if not blocks:
-        tail = _OPEN_FENCE.search(completion)
-        return tail.group(2) if tail else completion
+        return completion if tail is None else tail
     wanted = _canonical(language)
     tagged = [body for tag, body in blocks if tag and _canonical(tag) == wanted]
     return (tagged or [blocks[-1][1]])[-1]
+
+
+def _fenced_blocks(text: str) -> tuple[list[tuple[str, str]], str | None]:
+    """(tag, body) of each closed ``` block, and the body of a block still open at the end, when
+    no block closed. One pass over the lines, so linear whatever the fences look like (a regex
+    pairing fences backtracks: quadratic on many unclosed ones)."""
+    blocks: list[tuple[str, str]] = []
+    lines = text.splitlines(keepends=True)
+    tag: str | None = None  # the open block's tag; None outside a block
+    start = first = -1
+    for i, line in enumerate(lines):
+        fence = line.lstrip(" \t")
+        if not fence.startswith("```"):
+            continue
+        rest = fence[3:].lstrip(" \t")
+        if tag is None:
+            tag, start = _TAG.match(rest)[0], i + 1  # type: ignore[index]  # always matches
+            first = i if first < 0 else first
+        elif not rest.strip():  # a bare ``` closes the open block
+            blocks.append((tag, "".join(lines[start:i])))
+            tag = None
+    tail = None if blocks or first < 0 else "".join(lines[first + 1 :])
+    return blocks, tail
 
 
 def _canonical(name: str) -> str:
@@ -68,15 +90,21 @@ async def _score(sample: Sample, params: CodeParams, ctx: Context) -> RewardResu
     ref = sample.code
     if ref is None:
         return RewardResult.fail(Status.INVALID_INPUT, "sample has no code reference (tests)")
+    # Off the event loop: a 1 MB completion must not hold up every other request meanwhile.
+    source = await asyncio.to_thread(extract_code, sample.completion, ref.language)
+    limit = ctx.sandbox.config.max_source_bytes if ctx.sandbox is not None else None
+    if limit is not None and len(source.encode()) > limit:  # the model wrote it: its fault, not ours
+        return RewardResult(0.0, Status.OK, f"program is {len(source.encode())} bytes, over the {limit}-byte limit")
     spec = JudgeSpec(
         language=ref.language,
-        source=extract_code(sample.completion, ref.language),
+        source=source,
         test_code=ref.test_code,
         entry_point=ref.entry_point,
         cases=tuple(StdioCase(c.stdin, c.expected_stdout) for c in ref.cases),
         timeout_ms=ref.timeout_ms,
         memory_mb=ref.memory_mb,
         stop_on_first_failure=ref.stop_on_first_failure,
+        prelude=ref.prelude,
     )
     if not spec.source.strip():
         return RewardResult(0.0, Status.OK, "no code in the completion")

@@ -52,6 +52,7 @@ class CodeReference:
     timeout_ms: int | None = None  # per test; None = server default
     memory_mb: int | None = None
     stop_on_first_failure: bool = False
+    prelude: str = ""  # the dataset's trusted code before the program (HumanEval's prompt)
 
 
 @dataclass(frozen=True, slots=True)

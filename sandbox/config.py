@@ -23,7 +23,7 @@ class SandboxConfig(BaseModel):
     rootfs_dir: str = "/tmp/rootfs"  # debootstrap output used by image.build (made when missing)
     pool_size: int = Field(4, ge=1, le=256)  # warm containers kept ready
     runs_per_container: int = Field(200, ge=1)  # recycle a container after this many visits
-    default_timeout_ms: int = 5_000  # wall clock per run / per test, enforced from outside
+    default_timeout_ms: int = 5_000  # CPU time per run / per test; the wall clock is a backstop (clock.py)
     default_memory_mb: int = 256  # per run; the container's cgroup limit (swap off)
     max_timeout_ms: int = 30_000  # requests above this are refused (LimitTooHigh)
     max_memory_mb: int = 2_048
@@ -37,6 +37,16 @@ class SandboxConfig(BaseModel):
     pids_limit: int = 64  # processes+threads per container, supervisor included
     work_tmpfs_mb: int = 64  # /work, the program's only writable place besides /tmp
     tmp_tmpfs_mb: int = 16  # /tmp
+    shm_tmpfs_mb: int = 4  # /dev/shm
+    # Files (inodes) per tmpfs: each costs kernel memory charged to the container, so without a
+    # cap empty files alone could OOM-kill the supervisor. gVisor ignores nr_inodes: there the
+    # supervisor counts the run's files instead, and stops it past the sum of these.
+    work_inodes: int = 16_384
+    tmp_inodes: int = 4_096
+    shm_inodes: int = 256
+    # SysV IPC in the container's own IPC namespace (runc; gVisor ignores these sysctls, and the
+    # supervisor's memory watch covers it there): segments and queues outlive the run.
+    shm_total_kb: int = 4_096
     supervisor_overhead_mb: int = 48  # added to the cgroup limit for the in-container supervisor
     gvisor_overhead_mb: int = 384  # runsc: added again for the gVisor kernel (see container_memory_mb)
     host_grace_ms: int = 3_000  # the host kills the container when a visit overruns its deadline by this

@@ -149,13 +149,14 @@ def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> t
     client = client_for(config)  # here, in a worker thread: creating a client already talks to the daemon
     api = client.api
     limit = f"{container_memory_mb(config, memory_mb)}m"
-    owner = f"uid={SANDBOX_UID},gid={SANDBOX_GID}"
     gvisor = config.runtime == "runsc"
     supervisor_settings = {
         "file_cap_bytes": config.work_tmpfs_mb << 20,
         "uid": SANDBOX_UID,
         "gid": SANDBOX_GID,
         "nproc": config.pids_limit if gvisor else None,
+        "cpus": config.cpus,
+        "max_files": config.work_inodes + config.tmp_inodes + config.shm_inodes if gvisor else None,
     }
     host_config = api.create_host_config(
         network_mode="none",
@@ -163,11 +164,20 @@ def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> t
         cap_add=SUPERVISOR_CAPS,
         security_opt=["no-new-privileges"],
         read_only=True,
+        # /work is root's (0711): the program cannot replace, chmod or list it, only use the
+        # run dir the supervisor makes in it for each visit (root's, group-writable).
         tmpfs={
-            "/work": f"rw,nosuid,nodev,exec,size={config.work_tmpfs_mb}m,mode=0700,{owner}",
-            "/tmp": f"rw,nosuid,nodev,noexec,size={config.tmp_tmpfs_mb}m,mode=1777",
+            "/work": f"rw,nosuid,nodev,exec,size={config.work_tmpfs_mb}m,nr_inodes={config.work_inodes},mode=0711",
+            "/tmp": f"rw,nosuid,nodev,noexec,size={config.tmp_tmpfs_mb}m,nr_inodes={config.tmp_inodes},mode=1777",
+            "/dev/shm": f"rw,nosuid,nodev,noexec,size={config.shm_tmpfs_mb}m,nr_inodes={config.shm_inodes},mode=1777",
         },
-        shm_size="4m",
+        sysctls={  # the container's own IPC namespace: SysV objects outlive runs, so keep them small
+            "kernel.shmall": str(config.shm_total_kb // 4),  # in 4 KiB pages
+            "kernel.shmmax": str(config.shm_total_kb << 10),
+            "kernel.msgmni": "16",
+            "kernel.sem": "250 256 32 16",  # semmsl semmns semopm semmni
+            "fs.mqueue.queues_max": "16",
+        },
         mem_limit=limit,
         memswap_limit=limit,  # = mem_limit: no swap
         pids_limit=GVISOR_HOST_PIDS_LIMIT if gvisor else config.pids_limit,

@@ -11,7 +11,16 @@ from pathlib import Path
 __all__ = ["GUEST_DIR", "GUEST_FILES", "IMAGE_VERSION"]
 
 GUEST_DIR = Path(__file__).parent / "guest"
-GUEST_FILES = ("supervisor.py", "hardening.py", "pyjudge.py", "candidate.py", "referee_wire.py", "runas.c")
+GUEST_FILES = (
+    "supervisor.py",
+    "hardening.py",
+    "clock.py",
+    "pyjudge.py",
+    "testplan.py",
+    "candidate.py",
+    "referee_wire.py",
+    "runas.c",
+)
 _BASE_VERSION = "0.2.0"  # bump when the package list in image.py changes
 
 

@@ -19,6 +19,8 @@ from sandbox.compare import first_difference, same_output
 from sandbox.config import SandboxConfig
 from sandbox.container import Container, ContainerGone, HostDeadline
 from sandbox.errors import SandboxError
+from sandbox.guest.clock import wall_backstop_s
+from sandbox.guest.testplan import plan as test_plan
 from sandbox.languages import Language, language
 from sandbox.limits import check_sizes, resolve_limits
 from sandbox.pool import Pool
@@ -36,6 +38,11 @@ from sandbox.types import (
 __all__ = ["Sandbox"]
 
 _JUDGE_START_MS = 3_000  # two interpreters and the imports, before the first test's clock starts
+
+
+def _backstop_ms(timeout_ms: int) -> int:
+    """The wall-clock backstop of a run with a CPU-time limit of timeout_ms (clock.py)."""
+    return int(wall_backstop_s(timeout_ms / 1000) * 1000)
 
 
 class Sandbox:
@@ -99,13 +106,18 @@ class Sandbox:
             raise ValueError("judge: give test_code or cases (not both)")
         if len(spec.cases) > self.config.max_tests:
             raise ValueError(f"cases: {len(spec.cases)} is over the maximum {self.config.max_tests}")
+        if spec.prelude and not spec.test_code:
+            raise ValueError("prelude: only for assert-style test_code")
         if spec.test_code:
             if lang.name != "python":
                 raise ValueError(f"test_code: assert-style tests are Python only; use cases for {lang.name}")
             try:
-                ast.parse(spec.test_code)
+                ast.parse(spec.prelude)
+                tests = test_plan(spec.test_code).titles  # NoTests (a ValueError) when it has none
             except SyntaxError as exc:
-                raise ValueError(f"test_code: not valid Python: {exc}") from None
+                raise ValueError(f"test_code/prelude: not valid Python: {exc}") from None
+            if len(tests) > self.config.max_tests:
+                raise ValueError(f"test_code: {len(tests)} tests is over the maximum {self.config.max_tests}")
         t0 = time.monotonic()
         try:
             if spec.test_code:
@@ -117,28 +129,38 @@ class Sandbox:
         return JudgeResult(result.status, result.tests, result.detail, (time.monotonic() - t0) * 1000)
 
     async def _judge_asserts(self, c: Container, spec: JudgeSpec, timeout_ms: int) -> JudgeResult:
-        budget_ms = (
-            min(timeout_ms * max(1, spec.test_code.count("assert")), self.config.max_judge_ms)
-            + _JUDGE_START_MS
-        )
+        # Every step (test or setup) may run to its wall backstop; the sample's cap bounds the sum.
+        steps = len(test_plan(spec.test_code).steps) + 1  # + loading the program
+        budget_ms = min(_backstop_ms(timeout_ms) * steps, self.config.max_judge_ms) + _JUDGE_START_MS
         req = {
             "op": "pyjudge",
             "source": spec.source,
+            "prelude": spec.prelude,
             "test_code": spec.test_code,
             "entry_point": spec.entry_point,
             "test_timeout_ms": timeout_ms,
+            "cpus": self.config.cpus,
             "stop_on_first_failure": spec.stop_on_first_failure,
         }
         reply = await self._call(c, req, budget_ms, reset=True)
         lines = reply["tests"]
         plan: list[str] = lines[0]["plan"] if lines and "plan" in lines[0] else []
-        done = [TestOutcome(x["name"], Verdict(x["verdict"]), x["detail"], x["ms"]) for x in lines[1:]]
+        ended = bool(lines) and lines[-1].get("end") is True
+        done = [
+            TestOutcome(x["name"], Verdict(x["verdict"]), x["detail"], x["ms"])
+            for x in lines[1:]
+            if "verdict" in x
+        ]
         if not plan:
             why = reply.get("host_deadline") or reply["stderr"][-300:]
             return JudgeResult(RunStatus.SANDBOX_ERROR, detail=f"the test runner failed: {why}")
-        verdict, why = _lost_tests(reply)
-        done += [TestOutcome(name, verdict, why) for name in plan[len(done) :]]
-        return JudgeResult(RunStatus.OK, tuple(done))
+        if not ended:  # the runner did not get to its end: whatever it did not report failed
+            verdict, why = _lost_tests(reply)
+            lost = plan[len(done) :]
+            done += [TestOutcome(name, verdict, why) for name in lost]
+            if not lost:  # every test reported, but the setup after the last one never finished
+                done.append(TestOutcome("(setup after the tests)", verdict, why))
+        return _judged(done)
 
     async def _judge_cases(
         self, c: Container, lang: Language, spec: JudgeSpec, timeout_ms: int
@@ -169,7 +191,7 @@ class Sandbox:
                 reset=i == len(spec.cases) - 1,
             )
             outcomes.append(_case_outcome(f"case {i + 1}", case, _result(reply, timeout_ms)))
-        return JudgeResult(RunStatus.OK, tuple(outcomes))
+        return _judged(outcomes)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -197,6 +219,8 @@ class Sandbox:
         result = _result(reply, self.config.compile_timeout_ms)
         if result.status is RunStatus.OK:
             return None
+        if result.status is RunStatus.SANDBOX_ERROR:  # the compiler was starved: no verdict
+            raise SandboxError(f"compiling: {result.detail}")
         message = (result.stderr or result.stdout).strip()
         first = next((ln for ln in message.splitlines() if "error" in ln), message[:200])
         return ExecuteResult(
@@ -235,9 +259,11 @@ class Sandbox:
         }
         if self.config.runtime == "runsc":  # the host cgroup sees gVisor, not the program: watch inside
             req["memory_limit_bytes"] = (c.memory_mb + self.config.supervisor_overhead_mb) << 20
+        # A program's limit is CPU time, cut at its wall backstop inside; the judge's is wall time.
+        wall_ms = _backstop_ms(timeout_ms) if req["op"] == "exec" else timeout_ms
         t0 = time.monotonic()
         try:
-            reply = await c.call(req, (timeout_ms + self.config.host_grace_ms) / 1000)
+            reply = await c.call(req, (wall_ms + self.config.host_grace_ms) / 1000)
         except HostDeadline as exc:
             # The supervisor itself did not come back: the program overran, killed from outside.
             return {
@@ -252,27 +278,30 @@ class Sandbox:
                 "tests": [],
                 "host_deadline": str(exc),
             }
-        if (
-            reply.get("timed_out")
-            or reply.get("oom_killed")
-            or reply.get("leftovers")
-            or reply.get("output_limited")
+        if any(
+            reply.get(k)
+            for k in ("timed_out", "starved", "oom_killed", "leftovers", "output_limited", "files_limited")
         ):
             c.reusable = False
         c.needs_reset = not reset
         if reset and not reply.get("reset", {}).get("clean", False):
-            c.reusable = False
+            c.reusable = False  # the program left something a fresh container would not have
         return reply
 
 
 def _result(reply: dict[str, Any], timeout_ms: int) -> ExecuteResult:
     code = reply["exit_code"]
-    if reply["timed_out"]:
-        status, detail = RunStatus.TIMEOUT, reply.get("host_deadline") or f"killed after {timeout_ms} ms"
+    if reply.get("starved"):  # runnable, but the machine gave it no CPU: nobody's verdict
+        status, detail = RunStatus.SANDBOX_ERROR, reply["time_detail"]
+    elif reply["timed_out"]:
+        status = RunStatus.TIMEOUT
+        detail = reply.get("host_deadline") or reply.get("time_detail") or f"killed after {timeout_ms} ms"
     elif reply["oom_killed"]:
         status, detail = RunStatus.MEMORY_LIMIT, "killed by the memory limit"
     elif reply["output_limited"]:
         status, detail = RunStatus.OUTPUT_LIMIT, "output over the cap: cut and killed"
+    elif reply.get("files_limited"):
+        status, detail = RunStatus.OUTPUT_LIMIT, "created more files than the sandbox allows: killed"
     elif code != 0:
         status, detail = (
             RunStatus.RUNTIME_ERROR,
@@ -281,6 +310,15 @@ def _result(reply: dict[str, Any], timeout_ms: int) -> ExecuteResult:
     else:
         status, detail = RunStatus.OK, ""
     return ExecuteResult(status, code, reply["stdout"], reply["stderr"], reply["wall_ms"], detail)
+
+
+def _judged(outcomes: list[TestOutcome]) -> JudgeResult:
+    """OK with the outcomes, unless a test could not be judged (its run was starved by machine
+    load): then the whole sample cannot be scored, rather than a wrong answer."""
+    starved = next((t for t in outcomes if t.verdict is Verdict.SANDBOX_ERROR), None)
+    if starved is not None:
+        return JudgeResult(RunStatus.SANDBOX_ERROR, tuple(outcomes), f"{starved.name}: {starved.detail}")
+    return JudgeResult(RunStatus.OK, tuple(outcomes))
 
 
 def _lost_tests(reply: dict[str, Any]) -> tuple[Verdict, str]:

@@ -92,7 +92,8 @@ class StdioCase:
 class JudgeSpec:
     """A program and its tests: assert-style `test_code` (+ `entry_point`), or stdin/stdout `cases`.
 
-    `timeout_ms` is per test. All tests run in one sandbox visit, compiled once.
+    `timeout_ms` is per test, in CPU time (the wall clock is only a backstop: see
+    sandbox/guest/clock.py). All tests run in one sandbox visit, compiled once.
     """
 
     language: str
@@ -103,6 +104,9 @@ class JudgeSpec:
     timeout_ms: int | None = None
     memory_mb: int | None = None
     stop_on_first_failure: bool = False
+    # Trusted code before the program (HumanEval's prompt): run before it in its process, and
+    # the tests see the prelude's definitions, never the program's versions of them.
+    prelude: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,20 +43,22 @@ class MathReference(_message.Message):
     def __init__(self, gold: _Optional[str] = ...) -> None: ...
 
 class CodeReference(_message.Message):
-    __slots__ = ("language", "test_code", "entry_point", "cases", "limits", "stop_on_first_failure")
+    __slots__ = ("language", "test_code", "entry_point", "cases", "limits", "stop_on_first_failure", "prelude")
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     TEST_CODE_FIELD_NUMBER: _ClassVar[int]
     ENTRY_POINT_FIELD_NUMBER: _ClassVar[int]
     CASES_FIELD_NUMBER: _ClassVar[int]
     LIMITS_FIELD_NUMBER: _ClassVar[int]
     STOP_ON_FIRST_FAILURE_FIELD_NUMBER: _ClassVar[int]
+    PRELUDE_FIELD_NUMBER: _ClassVar[int]
     language: str
     test_code: str
     entry_point: str
     cases: _containers.RepeatedCompositeFieldContainer[IOCase]
     limits: Limits
     stop_on_first_failure: bool
-    def __init__(self, language: _Optional[str] = ..., test_code: _Optional[str] = ..., entry_point: _Optional[str] = ..., cases: _Optional[_Iterable[_Union[IOCase, _Mapping]]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., stop_on_first_failure: _Optional[bool] = ...) -> None: ...
+    prelude: str
+    def __init__(self, language: _Optional[str] = ..., test_code: _Optional[str] = ..., entry_point: _Optional[str] = ..., cases: _Optional[_Iterable[_Union[IOCase, _Mapping]]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., stop_on_first_failure: _Optional[bool] = ..., prelude: _Optional[str] = ...) -> None: ...
 
 class IOCase(_message.Message):
     __slots__ = ("stdin", "expected_stdout")

@@ -3,8 +3,10 @@
 It runs as its own freshly exec'ed interpreter (it never shares memory with the tests),
 with stdin/stdout/stderr on /dev/null and one socket (fd in argv[1]) to the test runner. Whatever
 it sends is only data: plain values decoded strictly by the runner, which alone decides
-pass or fail. Messages are JSON lines: in {"source"} then {"call", "args", "kwargs"};
-out {"ready": [names]} / {"error"} then {"value"} / {"raised"} per call.
+pass or fail. Messages are JSON lines: in {"prelude", "source"} (the prelude is the dataset's
+code before the program, HumanEval's prompt, run first in the same namespace), then
+{"call", "args", "kwargs"} per call; out {"ready": [names]} / {"error"}, then {"value"} /
+{"raised"} per call.
 """
 
 import os
@@ -23,10 +25,11 @@ def main() -> None:
     sock = socket.socket(fileno=int(sys.argv[1]))
     f = sock.makefile("rwb")
     send = f.write
-    source = wire.loads(f.readline())
+    program = wire.loads(f.readline())
     ns: dict[str, Any] = {"__name__": "solution", "__builtins__": __builtins__}
     try:
-        exec(compile(source, "solution.py", "exec"), ns)
+        exec(compile(program["prelude"], "prelude.py", "exec"), ns)
+        exec(compile(program["source"], "solution.py", "exec"), ns)
     except BaseException as exc:  # SystemExit included: the tests then see no functions
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
         send(wire.dumps({"error": tb[:500]}))

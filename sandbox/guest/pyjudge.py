@@ -3,22 +3,26 @@
 Forked (not exec'ed) by the supervisor, so it runs as root (with the supervisor's few
 capabilities) and non-dumpable, while the candidate runs as the unprivileged sandbox uid: the
 candidate cannot read this process's memory, open its file descriptors or signal it. The
-verdicts go out on the fd that was stdout when we were forked; test code prints go to
-/dev/null. The candidate's functions are reached through `Proxy` objects that
+verdicts go out on the fd that was stdout when we were forked, one bounded JSON line each; test
+code prints go to /dev/null. The candidate's functions are reached through `Proxy` objects that
 ship plain values over a socket, so nothing the candidate does in its own process —
 exiting early, patching builtins, printing "OK", returning objects that equal everything —
-can turn a failed assertion into a pass. Success is the absence of an exception in a test
-statement that this process executed itself.
+can turn a failed assertion into a pass. Success is a test statement that this process executed
+itself, that executed at least one check, and that raised nothing.
 
-Test splitting: each top-level statement of `test_code` that contains an `assert` is one
-test; with no top-level asserts, the body of `check(candidate)` (HumanEval style) is split
-the same way. Other statements are setup, executed in order; if setup fails, the tests after
-it fail with its error.
+What the tests see (their namespace): the entry point (as `candidate`, as check's parameter and
+under its own name), the names the prelude defines (HumanEval's prompt helpers: the dataset's
+versions, never the program's), and of the program's other functions only those the test code
+reads without binding itself and that are not builtins. So a program that defines `zip`, `abs`
+or `encode_cyclic` changes nothing the tests call.
+
+How the test code splits into tests and setup: `testplan.py`. Each test and each setup statement
+gets its own CPU-time limit (`clock.py`).
 """
 
 from __future__ import annotations
 
-import ast
+import builtins
 import contextlib
 import json
 import os
@@ -26,15 +30,19 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+import types
 
 import referee_wire as wire
+import testplan
+from clock import Deadline, RunClock
 from hardening import unprivileged_argv
 
 CANDIDATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "candidate.py")
 ENV = {"PATH": "/usr/bin:/bin", "HOME": "/work/run", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
 OOM_CONTROL = "/sys/fs/cgroup/memory/memory.oom_control"
 MAX_REPLY_BYTES = 16 * 1024 * 1024
+MAX_DETAIL_CHARS = 200  # a verdict line stays under ~1.2 KB whatever the exception says
+LOAD_EXTRA_S = 2.0  # the candidate's interpreter start, on top of a test's limit, to load the program
 
 
 class CandidateFailed(BaseException):
@@ -58,7 +66,7 @@ def _oom_kills() -> int:
 class Candidate:
     """One candidate interpreter; replaced after it dies or overruns a deadline."""
 
-    def __init__(self, source: str, load_timeout_s: float) -> None:
+    def __init__(self, program: dict, timeout_s: float, cpus: float) -> None:
         ours, theirs = socket.socketpair()
         self.oom_before = _oom_kills()
         self.proc = subprocess.Popen(
@@ -80,9 +88,11 @@ class Candidate:
         self.buf = bytearray()
         self.names: list[str] = []
         self.load_error = ""
+        self.clock = RunClock((1, os.getpid()))  # the candidate and whatever it starts
+        self.cpus = cpus
         try:
-            self._send(source)
-            reply = self._recv(time.monotonic() + load_timeout_s)
+            self._send(program)
+            reply = self._recv(Deadline(self.clock, timeout_s + LOAD_EXTRA_S, cpus))
         except CandidateFailed as exc:
             self.load_error = f"{exc.verdict}: {exc}"
             return
@@ -108,13 +118,12 @@ class Candidate:
             return CandidateFailed("MEMORY_LIMIT", "killed by the memory limit")
         return CandidateFailed("RUNTIME_ERROR", f"the program exited (code {code}) instead of answering")
 
-    def _recv(self, deadline: float):
+    def _recv(self, deadline: Deadline):
         while b"\n" not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
+            if over := deadline.check():
                 self.kill()
-                raise CandidateFailed("TIMEOUT", "ran past the deadline")
-            self.sock.settimeout(left)
+                raise CandidateFailed("SANDBOX_ERROR" if over == "starved" else "TIMEOUT", deadline.why(over))
+            self.sock.settimeout(max(deadline.next_wake() - time.monotonic(), 0.001))
             try:
                 chunk = self.sock.recv(1 << 20)
             except TimeoutError:
@@ -134,7 +143,7 @@ class Candidate:
         except (ValueError, TypeError, RecursionError) as exc:
             raise CandidateFailed("RUNTIME_ERROR", f"undecodable reply: {exc}") from None
 
-    def call(self, name: str, args: tuple, kwargs: dict, deadline: float):
+    def call(self, name: str, args: tuple, kwargs: dict, deadline: Deadline):
         try:
             msg = {"call": name, "args": list(args), "kwargs": kwargs}
             self._send(msg)
@@ -156,18 +165,20 @@ class Candidate:
 
 class Judge:
     def __init__(self, req: dict, out) -> None:
-        self.source = req["source"]
+        self.program = {"prelude": req.get("prelude", ""), "source": req["source"]}
         self.timeout_s = req["test_timeout_ms"] / 1000
+        self.cpus = req.get("cpus", 1.0)
         self.stop_on_first_failure = req.get("stop_on_first_failure", False)
         self.out = out
         self.cand: Candidate | None = None
-        self.deadline = 0.0
+        self.deadline: Deadline | None = None
         self.failure: CandidateFailed | None = None
+        self.checks = 0  # asserts (and unittest assert* calls) executed by the current step
 
     def candidate(self) -> Candidate:
         c = self.cand
         if c is None or (not c.load_error and c.proc.poll() is not None):
-            self.cand = c = Candidate(self.source, self.timeout_s + 2.0)  # + interpreter start
+            self.cand = c = Candidate(self.program, self.timeout_s, self.cpus)
         return c
 
     def proxy(self, name: str):
@@ -175,6 +186,8 @@ class Judge:
             cand = self.candidate()
             if name not in cand.names:
                 raise self.fail(CandidateFailed("RUNTIME_ERROR", f"{name} is not defined by the program"))
+            if self.deadline is None or self.deadline.clock is not cand.clock:
+                self.deadline = Deadline(cand.clock, self.timeout_s, self.cpus)  # a fresh candidate
             try:
                 return cand.call(name, args, kwargs, self.deadline)
             except CandidateFailed as exc:
@@ -184,105 +197,142 @@ class Judge:
         return call
 
     def fail(self, exc: CandidateFailed) -> CandidateFailed:
-        """Remember the first failure of this test, even if the test code swallows the exception."""
+        """Remember the first failure of this step, even if the test code swallows the exception."""
         if self.failure is None:
             self.failure = exc
         if exc.verdict != "RUNTIME_ERROR" or "exited" in str(exc):
-            self.cand = None  # dead or abandoned mid-call: the next test gets a fresh one
+            self.cand = None  # dead or abandoned mid-call: the next step gets a fresh one
         return exc
 
+    def checked(self) -> None:
+        self.checks += 1
+
     def emit(self, **msg) -> None:
-        self.out.write(json.dumps(msg) + "\n")
+        self.out.write(json.dumps(msg, ensure_ascii=False) + "\n")
         self.out.flush()
 
-    def run_test(self, name: str, code, ns: dict) -> bool:
-        t0 = time.monotonic()
-        self.deadline = t0 + self.timeout_s
+    def step(self, code, ns: dict) -> tuple[str, str]:
+        """Execute one step with its own time limit: (verdict, detail); PASS if nothing failed."""
+        self.deadline = None  # started by the step's first call of the candidate
         self.failure = None
+        self.checks = 0
         verdict, detail = "PASS", ""
+        try:
+            exec(code, ns)
+        except CandidateFailed:
+            pass
+        except AssertionError as exc:
+            verdict, detail = "WRONG_ANSWER", f"AssertionError {exc}".strip()
+        except BaseException as exc:
+            verdict, detail = "WRONG_ANSWER", f"{type(exc).__name__}: {exc}"
+        if self.failure is not None:
+            verdict, detail = self.failure.verdict, str(self.failure)
+        return verdict, _clip(detail)
+
+    def test(self, name: str, code, ns: dict) -> bool:
+        t0 = time.monotonic()
         cand = self.candidate()
         if cand.load_error:
             verdict, _, detail = cand.load_error.partition(": ")
         else:
-            try:
-                exec(code, ns)
-            except CandidateFailed:
-                pass
-            except AssertionError as exc:
-                verdict, detail = "WRONG_ANSWER", f"AssertionError {exc}".strip()[:200]
-            except BaseException as exc:
-                verdict, detail = "WRONG_ANSWER", f"{type(exc).__name__}: {exc}"[:200]
-            if self.failure is not None:
-                verdict, detail = self.failure.verdict, str(self.failure)[:200]
-        self.emit(name=name, verdict=verdict, detail=detail, ms=round((time.monotonic() - t0) * 1000, 3))
+            verdict, detail = self.step(code, ns)
+            if verdict == "PASS" and not self.checks:
+                verdict, detail = "WRONG_ANSWER", "the test ran no check (no assert was executed)"
+        self.emit(
+            name=name, verdict=verdict, detail=_clip(detail), ms=round((time.monotonic() - t0) * 1000, 3)
+        )
         return verdict == "PASS"
 
-    def run(self, test_code: str, entry_point: str) -> None:
-        tree = ast.parse(test_code)
-        steps: Sequence[ast.stmt | ast.Module]  # the whole tree (a Module) when it is one test
-        check = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == "check"), None)
-        if check is None or any(_is_test(s) for s in tree.body):
-            setup, steps = [], tree.body
-        else:  # HumanEval: definitions at top level, the asserts inside check(candidate)
-            setup, steps = [s for s in tree.body if s is not check], check.body
-        if not any(_is_test(s) for s in steps):
-            setup, steps = [], [tree]  # no asserts: the whole code is one test
-        tests = [s for s in steps if s is tree or _is_test(s)]
-        self.emit(plan=[_title(s, test_code) for s in tests])
-        ns: dict = {"__name__": "__tests__"}
-        for name in self.candidate().names:
-            ns[name] = self.proxy(name)
+    def namespace(self, plan: testplan.TestPlan, entry_point: str) -> dict:
+        """The tests' globals: see the module doc for what is in them, and why nothing else is."""
+        ns: dict = {
+            "__name__": "__main__",
+            testplan.CHECK_HOOK: self.checked,
+            testplan.UNITTEST_HOOK: _run_unittest,
+        }
+        prelude = self.program["prelude"]
+        if prelude:
+            exec(compile(prelude, "<prelude>", "exec"), ns)  # trusted, like the tests
+        names = self.candidate().names
+        for name in names:
+            if name in plan.free_names and name not in ns and not hasattr(builtins, name):
+                ns[name] = self.proxy(name)
         if entry_point:
-            ns["candidate"] = self.proxy(entry_point)
-        setup_error = ""
-        for setup_stmt in setup:
-            try:
-                exec(compile(ast.Module([setup_stmt], []), "<tests>", "exec"), ns)
-            except BaseException as exc:
-                setup_error = setup_error or f"setup failed: {type(exc).__name__}: {exc}"[:200]
+            ns[entry_point] = self.proxy(entry_point)
+            for alias in plan.entry_aliases:
+                ns[alias] = ns[entry_point]
+        return ns
+
+    def run(self, test_code: str, entry_point: str) -> None:
+        plan = testplan.plan(test_code)  # the host refused test code without tests already
+        self.emit(plan=list(plan.titles))
+        if "unittest" in test_code:
+            _count_unittest_checks(self.checked)
+        setup_error, setup_verdict = "", "RUNTIME_ERROR"
+        try:
+            ns = self.namespace(plan, entry_point)
+        except BaseException as exc:
+            ns, setup_error = {}, f"prelude failed: {type(exc).__name__}: {exc}"
         failed = False
-        for stmt in steps:
-            code = compile(
-                stmt if isinstance(stmt, ast.Module) else ast.Module([stmt], []), "<tests>", "exec"
-            )
-            if stmt is not tree and not _is_test(stmt):
+        pending = ""  # a setup failure not yet charged to any test
+        for step in plan.steps:
+            code = compile(step.code, "<tests>", "exec")
+            if not step.is_test:
                 if not setup_error:
-                    try:
-                        exec(code, ns)
-                    except BaseException as exc:
-                        setup_error = f"setup failed: {type(exc).__name__}: {exc}"[:200]
+                    verdict, detail = self.step(code, ns)
+                    if verdict != "PASS":
+                        setup_error = pending = f"setup {step.title[:60]!r} failed: {verdict} {detail}"
+                        if verdict == "SANDBOX_ERROR":  # starved by the machine: nobody's fault
+                            setup_verdict = verdict
                 continue
-            name = _title(stmt, test_code)
+            pending = ""
             if failed and self.stop_on_first_failure:
-                self.emit(name=name, verdict="SKIPPED", detail="after a failure", ms=0)
+                self.emit(name=step.title, verdict="SKIPPED", detail="after a failure", ms=0)
             elif setup_error:
-                self.emit(name=name, verdict="RUNTIME_ERROR", detail=setup_error, ms=0)
+                self.emit(name=step.title, verdict=setup_verdict, detail=_clip(setup_error), ms=0)
                 failed = True
-            elif not self.run_test(name, code, ns):
+            elif not self.test(step.title, code, ns):
                 failed = True
+        if pending:  # after the last test: it fails as a test of its own, never dropped
+            self.emit(name="(setup after the tests)", verdict=setup_verdict, detail=_clip(pending), ms=0)
+        self.emit(end=True)
 
 
-def _is_test(stmt: ast.AST) -> bool:
-    """A statement that asserts something when executed (a def that holds asserts does not, nor
-    HumanEval's `assert True, "This prints if this assert fails"`, which tests nothing)."""
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return False
-    if isinstance(stmt, ast.Assert) and isinstance(stmt.test, ast.Constant):
-        return False
-    return any(isinstance(n, ast.Assert) for n in ast.walk(stmt))
+def _clip(text: str) -> str:
+    """At most MAX_DETAIL_CHARS, valid UTF-8 (an exception message may hold lone surrogates)."""
+    return text[:MAX_DETAIL_CHARS].encode("utf-8", "replace").decode("utf-8")
 
 
-def _title(stmt: ast.AST, source: str) -> str:
-    text = (
-        (source if isinstance(stmt, ast.Module) else ast.get_source_segment(source, stmt) or "")
-        .strip()
-        .splitlines()
-    )
-    return (text[0] if text else "test")[:80]
+def _run_unittest(cls, method: str) -> None:
+    """One unittest test, with its class and instance fixtures; its failure as an AssertionError."""
+    import unittest
+
+    result = unittest.TestResult()
+    unittest.TestSuite([cls(method)]).run(result)
+    problems = result.failures + result.errors
+    if problems:
+        raise AssertionError(problems[0][1].strip().splitlines()[-1])
+    if result.skipped:
+        raise AssertionError(f"skipped: {result.skipped[0][1]}")
+
+
+def _count_unittest_checks(hook) -> None:
+    """Each `self.assert*`/`self.fail*` call of a TestCase counts as a check, as `assert` does."""
+    import unittest
+
+    for name in dir(unittest.TestCase):
+        method = getattr(unittest.TestCase, name)
+        if name.startswith(("assert", "fail")) and isinstance(method, types.FunctionType):
+
+            def counted(*args, __method=method, **kwargs):
+                hook()
+                return __method(*args, **kwargs)
+
+            setattr(unittest.TestCase, name, counted)
 
 
 def main(req: dict) -> None:
-    out = os.fdopen(os.dup(1), "w")
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

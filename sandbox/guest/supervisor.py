@@ -22,22 +22,26 @@ under runc), well before the host cgroup's.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import resource
 import selectors
-import shutil
 import signal
+import stat
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pyjudge
+from clock import Deadline, RunClock
 from hardening import RUNAS, Settings, make_oom_victim, set_dumpable, unprivileged_argv
 
 WORK = "/work"
 RUN_DIR = "/work/run"
-SCRATCH_DIRS = ("/tmp", "/dev/shm")
+SCRATCH_DIRS = ("/tmp", "/dev/shm", "/dev/mqueue")  # writable by programs; /dev/mqueue: POSIX queues
+# Reset to these after every visit, so a directory's times carry nothing from one sample to the next.
+QUIET_DIRS = (WORK, RUN_DIR, "/tmp", "/dev/shm")
 OOM_CONTROL = "/sys/fs/cgroup/memory/memory.oom_control"
 PROGRAM_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -48,6 +52,8 @@ PROGRAM_ENV = {
 }
 MAX_FD = 256
 MEMORY_POLL_S = 0.005  # gVisor only: how often the sandbox's memory in use is read
+FILES_POLL_S = 0.1  # gVisor only: how often the program's files are counted (it has no nr_inodes)
+VERDICT_CAP_BYTES = 8 << 20  # the judge's verdict channel: bounded lines (pyjudge), never the program's
 
 _wake_r, _wake_w = os.pipe()
 
@@ -55,6 +61,8 @@ _wake_r, _wake_w = os.pipe()
 def harden_self(settings: dict) -> None:
     Settings.uid, Settings.gid = settings.get("uid", 10001), settings.get("gid", 10001)
     Settings.nproc = settings.get("nproc")
+    Settings.cpus = settings.get("cpus", 1.0)
+    Settings.max_files = settings.get("max_files")
     set_dumpable(False)
     # Inherited by every program we spawn (RLIMIT_CORE is 0 from docker already).
     file_cap_bytes = settings.get("file_cap_bytes", 64 << 20)
@@ -162,36 +170,41 @@ def spawn(argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s:
 
 
 def run(req: dict, target) -> dict:
-    """Run `target` (argv list, or a callable run in a forked child) under the request's limits."""
-    timeout_s = req["timeout_ms"] / 1000
+    """Run `target` under the request's limits: an argv list (a program: `timeout_ms` is its CPU
+    time, see clock.py), or a callable run in a forked child (the judge: `timeout_ms` is its wall
+    budget, its tests' CPU limits are its own business; its stdout is the verdict channel)."""
+    judge = callable(target)
     cap = req["output_cap_bytes"]
+    caps = {}
     stdin = req.get("stdin", "").encode()
     oom_before = oom_kills()
     r_in, w_in = os.pipe()
     r_out, w_out = os.pipe()
     r_err, w_err = os.pipe()
     t0 = time.monotonic()
+    cpu_s = req["timeout_ms"] / 1000
     try:
-        pid = spawn(target, r_in, w_out, w_err, int(timeout_s) + 1) if not callable(target) else os.fork()
+        pid = os.fork() if judge else spawn(target, r_in, w_out, w_err, int(cpu_s) + 1)
     except OSError:
         for fd in (r_in, w_in, r_out, w_out, r_err, w_err):
             os.close(fd)
         raise
     if pid == 0:
         try:
-            child_setup(r_in, w_out, w_err, RUN_DIR, int(timeout_s) + 1, req["file_cap_bytes"])
-            if callable(target):
-                set_dumpable(False)  # the judge keeps its memory and fds from the candidate
-                target()
-                os._exit(0)
+            child_setup(r_in, w_out, w_err, RUN_DIR, int(cpu_s) + 1, req["file_cap_bytes"])
+            set_dumpable(False)  # the judge keeps its memory and fds from the candidate
+            target()
+            os._exit(0)
         except BaseException as exc:
-            os.write(
-                2, f"sandbox: cannot start {target if not callable(target) else 'judge'}: {exc!r}\n".encode()
-            )
+            os.write(2, f"sandbox: cannot start the judge: {exc!r}\n".encode())
         os._exit(127)
     for fd in (r_in, w_out, w_err):
         os.close(fd)
+    # The judge's time limits are per test, inside it; the whole judge only has a wall budget.
+    limit = None if judge else Deadline(RunClock((1,)), cpu_s, Settings.cpus)
+    wall_end = t0 + cpu_s if judge else float("inf")
     out = {r_out: bytearray(), r_err: bytearray()}
+    caps = {r_out: VERDICT_CAP_BYTES if judge else cap, r_err: cap}
     sel = selectors.DefaultSelector()
     sel.register(_wake_r, selectors.EVENT_READ)
     for fd in out:
@@ -206,24 +219,33 @@ def run(req: dict, target) -> dict:
     written = 0
     status: int | None = None
     end_ms = None
-    timed_out = output_limited = memory_exceeded = False
-    deadline = t0 + timeout_s
+    timed_out = output_limited = memory_exceeded = files_exceeded = False
+    time_over = ""  # why a time limit ended the run: "cpu", "idle", "starved" (clock.py) or "wall"
     drain_until = float("inf")
     memory_limit: int = req.get("memory_limit_bytes") or 0  # gVisor only, see the module doc
     next_poll = t0 + MEMORY_POLL_S if memory_limit else float("inf")
+    next_files = t0 + FILES_POLL_S if Settings.max_files else float("inf")
     while True:
         now = time.monotonic()
         if status is not None and (len(sel.get_map()) == 1 or now >= drain_until):
             break
-        if now >= deadline:
-            timed_out = status is None
-            break
+        if status is None:
+            time_over = "wall" if now >= wall_end else (limit.check() or "") if limit else ""
+            if time_over:
+                timed_out = True
+                break
         if now >= next_poll:
             if memory_used_bytes() > memory_limit:
                 memory_exceeded = True
                 break
             next_poll = now + MEMORY_POLL_S
-        for key, _ in sel.select(min(deadline, drain_until, next_poll) - now):
+        if now >= next_files:
+            if count_files(Settings.max_files) > Settings.max_files:
+                files_exceeded = True
+                break
+            next_files = now + FILES_POLL_S
+        wake = min(wall_end, limit.next_wake() if limit else wall_end, drain_until, next_poll, next_files)
+        for key, _ in sel.select(max(wake - now, 0)):
             fd = key.fd
             if fd == _wake_r:
                 with contextlib.suppress(BlockingIOError):
@@ -256,11 +278,12 @@ def run(req: dict, target) -> dict:
                     sel.unregister(fd)
                     continue
                 out[fd] += data
-                if len(out[fd]) > cap:
-                    del out[fd][cap:]
+                if len(out[fd]) > caps[fd]:
+                    del out[fd][caps[fd] :]
                     output_limited = True
         if output_limited:
             break
+    cpu_ms = (limit.clock.cpu_s() - limit.cpu0) * 1000 if limit else 0.0
     leftovers = bool(other_pids()) if status is not None else False
     kill_all_and_reap()  # also reaps `pid` when we stopped it
     if status is None:
@@ -274,58 +297,154 @@ def run(req: dict, target) -> dict:
     wall_ms = end_ms if end_ms is not None else (time.monotonic() - t0) * 1000
     return {
         "exit_code": os.waitstatus_to_exitcode(status) if status else 0,
-        "timed_out": timed_out,
+        "timed_out": timed_out and time_over != "starved",
+        "starved": time_over == "starved",  # the machine's fault, not the program's: cannot score
+        "time_detail": limit.why(time_over) if limit and time_over else "",
         "output_limited": output_limited,
+        "files_limited": files_exceeded,
         "oom_killed": memory_exceeded or (oom_before >= 0 and oom_kills() > oom_before),
         "leftovers": leftovers,
         "stdout": out[r_out].decode(errors="replace"),
         "stderr": out[r_err].decode(errors="replace"),
         "wall_ms": round(wall_ms, 3),
+        "cpu_ms": round(cpu_ms, 3),
     }
+
+
+def count_files(cap: int) -> int:
+    """Entries under the writable dirs, counted up to just past `cap` (then it stops looking)."""
+    n, stack = 0, [RUN_DIR, *SCRATCH_DIRS]
+    while stack and n <= cap:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for entry in it:
+                    n += 1
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+        except OSError:
+            pass
+    return n
 
 
 def write_files(files: dict[str, str]) -> None:
     for name, content in files.items():
         if "/" in name or name in ("", ".", ".."):
             raise ValueError(f"bad file name {name!r}")
-        with open(os.path.join(RUN_DIR, name), "w") as f:
+        path = os.path.join(RUN_DIR, name)
+        if os.path.lexists(path):  # an earlier run of this visit may have left a link there
+            remove_tree(path)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with open(fd, "w") as f:
             f.write(content)
-            os.fchown(f.fileno(), Settings.uid, Settings.gid)  # the program may rewrite its inputs
+            os.fchown(fd, Settings.uid, Settings.gid)  # the program may rewrite its inputs
 
 
-def _force_remove(path: str) -> None:
-    if os.path.isdir(path) and not os.path.islink(path):
-        os.chmod(path, 0o700)  # the program may have locked its own dirs (chmod 000)
-        for root, dirs, _ in os.walk(path):
-            for d in dirs:
-                if not os.path.islink(os.path.join(root, d)):
-                    os.chmod(os.path.join(root, d), 0o700)
-        shutil.rmtree(path)
-    else:
+def remove_tree(path: str) -> None:
+    """Remove `path`, whatever the program made of it: links are removed, never followed; any
+    depth, with no recursion and no long paths (each nested directory's entries are moved up to
+    the top before it is removed, so two fds suffice); any modes (we hold DAC_OVERRIDE)."""
+    if not stat.S_ISDIR(os.lstat(path).st_mode):
         os.unlink(path)
+        return
+    top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        serial = 0
+        while names := os.listdir(top):
+            taken = set(names)
+            for name in names:
+                if not stat.S_ISDIR(os.stat(name, dir_fd=top, follow_symlinks=False).st_mode):
+                    os.unlink(name, dir_fd=top)
+                    continue
+                sub = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=top)
+                try:
+                    for child in os.listdir(sub):
+                        while f".{serial}" in taken:
+                            serial += 1
+                        taken.add(f".{serial}")
+                        os.rename(child, f".{serial}", src_dir_fd=sub, dst_dir_fd=top)
+                finally:
+                    os.close(sub)
+                os.rmdir(name, dir_fd=top)
+    finally:
+        os.close(top)
+    os.rmdir(path)
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+# (name, ctl call, its *_INFO command, index of the "in use" count in the struct it fills)
+_IPC_KINDS = (
+    ("SysV shared memory", "shmctl", 14, 0),
+    ("SysV message queue", "msgctl", 12, 0),
+    ("SysV semaphore", "semctl", 19, 7),
+)
+
+
+def ipc_objects() -> list[str]:
+    """SysV IPC objects alive in our IPC namespace: they outlive the run that made them (memory,
+    data for the next sample), and only their creator may remove them, so the container goes."""
+    found = []
+    for kind, call, info_cmd, in_use in _IPC_KINDS:
+        buf = (ctypes.c_int * 32)()
+        ctl = getattr(_libc, call)
+        done = ctl(0, 0, info_cmd, buf) if call == "semctl" else ctl(0, info_cmd, buf)
+        if done < 0 or buf[in_use]:
+            found.append(f"{kind} left behind" if done >= 0 else f"cannot count {kind}s")
+    return found
 
 
 def reset() -> dict:
-    """Wipe the run dir; report anything written elsewhere so the host recycles this container."""
+    """Make the container as a fresh one would be for the next visit, whatever the program did.
+    Never raises: a failure is a reason, and any reason makes the host replace this container
+    (`usable: False` also means the run dir could not be made again)."""
     reasons = []
-    for d in (WORK, *SCRATCH_DIRS):
-        for name in os.listdir(d):
-            if d == WORK and name == "run":
-                continue
+    for d in SCRATCH_DIRS:
+        try:
+            names = os.listdir(d)
+        except OSError:
+            names = []  # not mounted here (gVisor has no /dev/mqueue)
+        for name in names:
             reasons.append(f"{d}/{name} written")
             try:
-                _force_remove(os.path.join(d, name))
-            except OSError as exc:
+                remove_tree(os.path.join(d, name))
+            except Exception as exc:
                 reasons.append(f"cannot remove {d}/{name}: {exc}")
-    if os.path.exists(RUN_DIR):
+    try:
+        extra = [n for n in os.listdir(WORK) if n != "run"]
+    except OSError as exc:
+        extra = [f"(unreadable: {exc})"]
+    reasons += [f"{WORK}/{n} written" for n in extra]  # /work is ours: only we write there
+    usable = True
+    for path in [*(os.path.join(WORK, n) for n in extra if not n.startswith("(")), RUN_DIR]:
         try:
-            _force_remove(RUN_DIR)
-        except OSError as exc:
-            reasons.append(f"cannot wipe {RUN_DIR}: {exc}")
-    os.mkdir(RUN_DIR, 0o700)
-    os.chown(RUN_DIR, Settings.uid, Settings.gid)
-    os.chdir(RUN_DIR)  # spawned programs start in our cwd
-    return {"clean": not reasons, "reasons": reasons}
+            if os.path.lexists(path):
+                remove_tree(path)
+        except Exception as exc:
+            reasons.append(f"cannot remove {path}: {exc}")
+    try:
+        os.chmod(WORK, 0o711)
+        os.mkdir(RUN_DIR)
+        os.chown(RUN_DIR, 0, Settings.gid)
+        os.chmod(RUN_DIR, 0o770)  # root's, group-writable: the program can fill it, not chmod it
+        os.chdir(RUN_DIR)  # spawned programs start in our cwd
+    except Exception as exc:
+        reasons.append(f"cannot make {RUN_DIR} again: {exc}")
+        usable = False
+    reasons += ipc_objects()
+    for d in QUIET_DIRS:
+        with contextlib.suppress(OSError):
+            os.utime(d, (0, 0), follow_symlinks=False)
+    return {"clean": not reasons, "usable": usable, "reasons": reasons}
+
+
+def verdict_lines(channel: str) -> list[dict]:
+    """The judge's JSON lines, up to the first that does not decode (a run cut short)."""
+    lines = []
+    for line in channel.splitlines():
+        try:
+            lines.append(json.loads(line))
+        except ValueError:
+            break
+    return lines
 
 
 def handle(req: dict) -> dict:
@@ -335,9 +454,7 @@ def handle(req: dict) -> dict:
         result = run(req, req["argv"])
     elif op == "pyjudge":
         result = run(req, lambda: pyjudge.main(req))
-        result["tests"] = [
-            json.loads(line) for line in result.pop("stdout").splitlines() if line.startswith("{")
-        ]
+        result["tests"] = verdict_lines(result.pop("stdout"))
     if op in ("exec", "pyjudge"):
         if req.get("reset"):  # end of the visit: saves a round trip
             result["reset"] = reset()
