@@ -52,7 +52,7 @@ SHADOWS = {
     # LeetCode style: a program-defined zip would be handed (inputs, outputs) and could leak them.
     "zip hands over the outputs": (
         "import builtins\nLEAK = []\n"
-        "def zip(a, b):\n    LEAK.extend(b)\n    return builtins.zip(a, b)\n"
+        "def zip(a, b):\n    LEAK.extend(b)\n    return list(builtins.zip(a, b))\n"
         "def f(x):\n    return LEAK.pop(0) if LEAK else None\n",
         "inputs = [[1], [2], [3]]\noutputs = [2, 4, 6]\nfor inp, out in zip(inputs, outputs):\n    assert f(*inp) == out\n",
     ),
