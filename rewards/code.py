@@ -94,7 +94,9 @@ async def _score(sample: Sample, params: CodeParams, ctx: Context) -> RewardResu
     source = await asyncio.to_thread(extract_code, sample.completion, ref.language)
     limit = ctx.sandbox.config.max_source_bytes if ctx.sandbox is not None else None
     if limit is not None and len(source.encode()) > limit:  # the model wrote it: its fault, not ours
-        return RewardResult(0.0, Status.OK, f"program is {len(source.encode())} bytes, over the {limit}-byte limit")
+        return RewardResult(
+            0.0, Status.OK, f"program is {len(source.encode())} bytes, over the {limit}-byte limit"
+        )
     spec = JudgeSpec(
         language=ref.language,
         source=source,
