@@ -12,6 +12,7 @@ anything could have dirtied it (timeout, OOM, leftover process, files outside th
 from __future__ import annotations
 
 import ast
+import asyncio
 import time
 from typing import Any
 
@@ -108,30 +109,42 @@ class Sandbox:
             raise ValueError(f"cases: {len(spec.cases)} is over the maximum {self.config.max_tests}")
         if spec.prelude and not spec.test_code:
             raise ValueError("prelude: only for assert-style test_code")
-        if spec.test_code:
-            if lang.name != "python":
-                raise ValueError(f"test_code: assert-style tests are Python only; use cases for {lang.name}")
-            try:
-                ast.parse(spec.prelude)
-                tests = test_plan(spec.test_code).titles  # NoTests (a ValueError) when it has none
-            except SyntaxError as exc:
-                raise ValueError(f"test_code/prelude: not valid Python: {exc}") from None
-            if len(tests) > self.config.max_tests:
-                raise ValueError(f"test_code: {len(tests)} tests is over the maximum {self.config.max_tests}")
+        if spec.test_code and lang.name != "python":
+            raise ValueError(f"test_code: assert-style tests are Python only; use cases for {lang.name}")
+        # Parsing megabytes of test code takes a while: not on the event loop.
+        steps = await asyncio.to_thread(self._plan_steps, spec) if spec.test_code else 0
         t0 = time.monotonic()
         try:
             if spec.test_code:
-                result = await self._visit(memory_mb, lambda c: self._judge_asserts(c, spec, timeout_ms))
+                result = await self._visit(
+                    memory_mb, lambda c: self._judge_asserts(c, spec, timeout_ms, steps)
+                )
             else:
                 result = await self._visit(memory_mb, lambda c: self._judge_cases(c, lang, spec, timeout_ms))
         except SandboxError as exc:
             return JudgeResult(RunStatus.SANDBOX_ERROR, detail=str(exc))
         return JudgeResult(result.status, result.tests, result.detail, (time.monotonic() - t0) * 1000)
 
-    async def _judge_asserts(self, c: Container, spec: JudgeSpec, timeout_ms: int) -> JudgeResult:
-        # Every step (test or setup) may run to its wall backstop; the sample's cap bounds the sum.
-        steps = len(test_plan(spec.test_code).steps) + 1  # + loading the program
-        budget_ms = min(_backstop_ms(timeout_ms) * steps, self.config.max_judge_ms) + _JUDGE_START_MS
+    def _plan_steps(self, spec: JudgeSpec) -> int:
+        """Steps of the test code's plan (guest/testplan.py); ValueError naming what is wrong,
+        NoTests (one) when it holds no test."""
+        try:
+            ast.parse(spec.prelude)
+            plan = test_plan(spec.test_code)
+        except SyntaxError as exc:
+            raise ValueError(f"test_code/prelude: not valid Python: {exc}") from None
+        except (RecursionError, MemoryError):
+            raise ValueError("test_code/prelude: nested too deeply to parse") from None
+        if len(plan.titles) > self.config.max_tests:
+            raise ValueError(
+                f"test_code: {len(plan.titles)} tests is over the maximum {self.config.max_tests}"
+            )
+        return len(plan.steps)
+
+    async def _judge_asserts(self, c: Container, spec: JudgeSpec, timeout_ms: int, steps: int) -> JudgeResult:
+        # Every step (test or setup) and the program's load may run to its wall backstop; the
+        # sample's cap bounds the sum.
+        budget_ms = min(_backstop_ms(timeout_ms) * (steps + 1), self.config.max_judge_ms) + _JUDGE_START_MS
         req = {
             "op": "pyjudge",
             "source": spec.source,

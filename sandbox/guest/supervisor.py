@@ -88,6 +88,24 @@ def oom_kills() -> int:
     return -1
 
 
+def memory_limit_hits() -> int:
+    """How often the container's memory use reached its limit (v1 failcnt, v2 `max` events);
+    -1 where unknown (gVisor). A run that used up its CPU time while hitting the limit was
+    thrashing in reclaim: a memory verdict, not a time one."""
+    for path, key in (
+        (OOM_CONTROL.replace("oom_control", "failcnt"), None),
+        ("/sys/fs/cgroup/memory.events", "max"),
+    ):
+        try:
+            with open(path) as f:
+                if key is None:
+                    return int(f.read())
+                return next(int(ln.split()[1]) for ln in f if ln.split()[0] == key)
+        except (OSError, ValueError, StopIteration, IndexError):
+            continue
+    return -1
+
+
 def other_pids() -> list[int]:
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and p != "1"]
 
@@ -177,7 +195,7 @@ def run(req: dict, target) -> dict:
     cap = req["output_cap_bytes"]
     caps = {}
     stdin = req.get("stdin", "").encode()
-    oom_before = oom_kills()
+    oom_before, hits_before = oom_kills(), memory_limit_hits()
     r_in, w_in = os.pipe()
     r_out, w_out = os.pipe()
     r_err, w_err = os.pipe()
@@ -284,6 +302,8 @@ def run(req: dict, target) -> dict:
         if output_limited:
             break
     cpu_ms = (limit.clock.cpu_s() - limit.cpu0) * 1000 if limit else 0.0
+    if time_over == "cpu" and hits_before >= 0 and memory_limit_hits() > hits_before:
+        timed_out, memory_exceeded = False, True
     leftovers = bool(other_pids()) if status is not None else False
     kill_all_and_reap()  # also reaps `pid` when we stopped it
     if status is None:
