@@ -70,6 +70,9 @@ async def under_load(tries: int) -> None:
     for name, rs in (("alone", alone), (f"next to {config.pool_size - 1} spinning samples", loaded)):
         walls = sorted(r.tests[0].wall_ms for r in rs)
         print(f"| {name} | {sum(r.passed for r in rs)}/{tries} | {walls[len(walls) // 2]:.0f} |")
+        for r in rs:
+            if not r.passed:
+                print(f"  not passed: {r.status} {r.tests[0].verdict} {r.tests[0].detail}")
 
 
 def main() -> None:

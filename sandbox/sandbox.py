@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import threading
 import time
 from typing import Any
 
@@ -38,6 +39,9 @@ from sandbox.types import (
 
 __all__ = ["Sandbox"]
 
+# CPython 3.11's AST constructor keeps its recursion depth per interpreter, not per thread:
+# two threads parsing at once raise "AST constructor recursion depth mismatch" (SystemError).
+_PARSE_LOCK = threading.Lock()
 _JUDGE_START_MS = 3_000  # two interpreters and the imports, before the first test's clock starts
 
 
@@ -129,8 +133,9 @@ class Sandbox:
         """Steps of the test code's plan (guest/testplan.py); ValueError naming what is wrong,
         NoTests (one) when it holds no test."""
         try:
-            ast.parse(spec.prelude)
-            plan = test_plan(spec.test_code)
+            with _PARSE_LOCK:
+                ast.parse(spec.prelude)
+                plan = test_plan(spec.test_code)
         except SyntaxError as exc:
             raise ValueError(f"test_code/prelude: not valid Python: {exc}") from None
         except (RecursionError, MemoryError):

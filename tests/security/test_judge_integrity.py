@@ -235,6 +235,29 @@ async def test_a_program_cannot_break_cleanup_or_poison_the_next_sample(sb: Sand
         assert (nxt.status, nxt.passed) == (RunStatus.OK, 2), nxt
 
 
+async def test_a_large_shared_memory_segment_does_not_reach_the_next_sample(sb: Sandbox) -> None:
+    # 230 MiB of SysV shared memory, touched, never removed: it outlives its run. Under runc the
+    # IPC namespace's shmmax refuses it; under gVisor the memory watch stops the run, and the
+    # container is replaced either way.
+    plant = (
+        "import ctypes\nlibc = ctypes.CDLL(None)\nlibc.shmat.restype = ctypes.c_void_p\n"
+        "id = libc.shmget(0, 230 << 20, 0o1600)\n"
+        "if id >= 0:\n    addr = libc.shmat(id, None, 0)\n    ctypes.memset(addr, 1, 230 << 20)\nprint(id)\n"
+    )
+    r = await sb.judge(JudgeSpec("python", plant, cases=(StdioCase("", "-1"),), memory_mb=256))
+    assert r.status is RunStatus.OK, r
+    for _ in range(sb.config.pool_size + 1):
+        nxt = await sb.judge(
+            JudgeSpec(
+                "python",
+                "x = bytearray(150 << 20)\nprint(len(x) >> 20)",
+                cases=(StdioCase("", "150"),),
+                memory_mb=256,
+            )
+        )
+        assert (nxt.status, nxt.passed) == (RunStatus.OK, 1), nxt
+
+
 async def test_verdicts_have_their_own_bounded_channel(sb: Sandbox) -> None:
     # 460 tests, each raising an exception whose message is 300 emoji (12 JSON bytes each).
     source = "def f(i):\n    raise ValueError('\\U0001f600' * 300)\n"
