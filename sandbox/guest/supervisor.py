@@ -138,14 +138,6 @@ def kill_all_and_reap() -> None:
         time.sleep(0.001)  # the killed are still dying
 
 
-def reap_exited() -> None:
-    try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-    except ChildProcessError:  # no children left
-        pass
-
-
 def child_setup(
     stdin_fd: int, stdout_fd: int, stderr_fd: int, cwd: str, cpu_s: int, fsize_bytes: int
 ) -> None:
@@ -187,123 +179,182 @@ def spawn(argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s:
     return pid
 
 
+class Pipes:
+    """A run's stdin (fed from the request), stdout and stderr (kept up to their caps), and the
+    wakeup fd that turns child exits into events."""
+
+    def __init__(self, stdin: bytes, out_cap: int, err_cap: int) -> None:
+        self.stdin, self.written = stdin, 0
+        self.r_in, self.w_in = os.pipe()
+        self.r_out, self.w_out = os.pipe()
+        self.r_err, self.w_err = os.pipe()
+        self.data = {self.r_out: bytearray(), self.r_err: bytearray()}
+        self.caps = {self.r_out: out_cap, self.r_err: err_cap}
+        self.output_limited = False
+        self.sel = selectors.DefaultSelector()
+
+    def child_ends(self) -> tuple[int, int, int]:
+        return self.r_in, self.w_out, self.w_err
+
+    def started(self) -> None:
+        """The child holds its ends now: close ours, and watch the rest."""
+        for fd in self.child_ends():
+            os.close(fd)
+        self.sel.register(_wake_r, selectors.EVENT_READ)
+        for fd in self.data:
+            os.set_blocking(fd, False)
+            self.sel.register(fd, selectors.EVENT_READ)
+        if self.stdin:
+            os.set_blocking(self.w_in, False)
+            self.sel.register(self.w_in, selectors.EVENT_WRITE)
+        else:
+            self._close_stdin()
+
+    def drained(self) -> bool:
+        return len(self.sel.get_map()) == 1  # only the wakeup fd is left
+
+    def pump(self, timeout_s: float) -> list[tuple[int, int]]:
+        """Move data for up to timeout_s; the (pid, wait status) of children that exited."""
+        exited = []
+        for key, _ in self.sel.select(max(timeout_s, 0)):
+            fd = key.fd
+            if fd == _wake_r:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(_wake_r, 512)
+                exited += reap_exited()
+            elif fd == self.w_in:
+                try:
+                    self.written += os.write(fd, self.stdin[self.written : self.written + 65536])
+                except BlockingIOError:
+                    pass
+                except BrokenPipeError:  # the program stopped reading: fine, drop the rest
+                    self.written = len(self.stdin)
+                if self.written >= len(self.stdin):
+                    self._close_stdin()
+            else:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    self.sel.unregister(fd)
+                    continue
+                self.data[fd] += chunk
+                if len(self.data[fd]) > self.caps[fd]:
+                    del self.data[fd][self.caps[fd] :]
+                    self.output_limited = True
+        return exited
+
+    def _close_stdin(self) -> None:
+        if self.w_in in self.sel.get_map():
+            self.sel.unregister(self.w_in)
+        os.close(self.w_in)
+        self.w_in = -1
+
+    def close(self) -> tuple[str, str]:
+        """Close everything; the run's stdout and stderr."""
+        self.sel.close()
+        for fd in (self.r_out, self.r_err, self.w_in):
+            if fd >= 0:
+                os.close(fd)
+        return self.data[self.r_out].decode(errors="replace"), self.data[self.r_err].decode(errors="replace")
+
+    def close_all(self) -> None:
+        """The child never started: close both ends of everything."""
+        for fd in (*self.child_ends(), self.w_in, self.r_out, self.r_err):
+            os.close(fd)
+
+
+def reap_exited() -> list[tuple[int, int]]:
+    """Reap every child that has exited, without blocking: their (pid, wait status)."""
+    exited = []
+    try:
+        while (reaped := os.waitpid(-1, os.WNOHANG))[0]:
+            exited.append(reaped)
+    except ChildProcessError:
+        pass
+    return exited
+
+
+class Watch:
+    """What ends a run from outside, besides its output cap: its time limit (a program's CPU time
+    with a wall backstop, clock.py; the judge's wall budget) and, under gVisor, the sandbox's
+    memory in use and the files the run made (see the module doc)."""
+
+    def __init__(self, req: dict, judge: bool) -> None:
+        now, limit_s = time.monotonic(), req["timeout_ms"] / 1000
+        self.deadline = None if judge else Deadline(RunClock((1,)), limit_s, Settings.cpus)
+        self.wall_end = now + limit_s if judge else float("inf")  # the judge times its own tests
+        self.memory_limit: int = req.get("memory_limit_bytes") or 0  # gVisor only
+        self.next_memory = now + MEMORY_POLL_S if self.memory_limit else float("inf")
+        self.next_files = now + FILES_POLL_S if Settings.max_files else float("inf")
+
+    def next_wake(self) -> float:
+        time_limit = self.deadline.next_wake() if self.deadline else self.wall_end
+        return min(time_limit, self.next_memory, self.next_files)
+
+    def over(self) -> str:
+        """Why the run must end now: "cpu", "idle", "starved" (clock.py), "wall", "memory",
+        "files"; "" while it may go on."""
+        now = time.monotonic()
+        if now >= self.wall_end:
+            return "wall"
+        if self.deadline and (why := self.deadline.check()):
+            return why
+        if now >= self.next_memory:
+            if memory_used_bytes() > self.memory_limit:
+                return "memory"
+            self.next_memory = now + MEMORY_POLL_S
+        if now >= self.next_files:
+            if count_files(Settings.max_files or 0) > (Settings.max_files or 0):
+                return "files"
+            self.next_files = now + FILES_POLL_S
+        return ""
+
+
 def run(req: dict, target) -> dict:
     """Run `target` under the request's limits: an argv list (a program: `timeout_ms` is its CPU
     time, see clock.py), or a callable run in a forked child (the judge: `timeout_ms` is its wall
     budget, its tests' CPU limits are its own business; its stdout is the verdict channel)."""
     judge = callable(target)
     cap = req["output_cap_bytes"]
-    caps = {}
-    stdin = req.get("stdin", "").encode()
+    pipes = Pipes(req.get("stdin", "").encode(), VERDICT_CAP_BYTES if judge else cap, cap)
     oom_before, hits_before = oom_kills(), memory_limit_hits()
-    r_in, w_in = os.pipe()
-    r_out, w_out = os.pipe()
-    r_err, w_err = os.pipe()
+    cpu_s = int(req["timeout_ms"] / 1000) + 1  # RLIMIT_CPU, a last resort behind the Watch
     t0 = time.monotonic()
-    cpu_s = req["timeout_ms"] / 1000
     try:
-        pid = os.fork() if judge else spawn(target, r_in, w_out, w_err, int(cpu_s) + 1)
+        pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s)
     except OSError:
-        for fd in (r_in, w_in, r_out, w_out, r_err, w_err):
-            os.close(fd)
+        pipes.close_all()
         raise
     if pid == 0:
         try:
-            child_setup(r_in, w_out, w_err, RUN_DIR, int(cpu_s) + 1, req["file_cap_bytes"])
+            child_setup(*pipes.child_ends(), RUN_DIR, cpu_s, req["file_cap_bytes"])
             set_dumpable(False)  # the judge keeps its memory and fds from the candidate
             target()
             os._exit(0)
         except BaseException as exc:
             os.write(2, f"sandbox: cannot start the judge: {exc!r}\n".encode())
         os._exit(127)
-    for fd in (r_in, w_out, w_err):
-        os.close(fd)
-    # The judge's time limits are per test, inside it; the whole judge only has a wall budget.
-    limit = None if judge else Deadline(RunClock((1,)), cpu_s, Settings.cpus)
-    wall_end = t0 + cpu_s if judge else float("inf")
-    out = {r_out: bytearray(), r_err: bytearray()}
-    caps = {r_out: VERDICT_CAP_BYTES if judge else cap, r_err: cap}
-    sel = selectors.DefaultSelector()
-    sel.register(_wake_r, selectors.EVENT_READ)
-    for fd in out:
-        os.set_blocking(fd, False)
-        sel.register(fd, selectors.EVENT_READ)
-    if stdin:
-        os.set_blocking(w_in, False)
-        sel.register(w_in, selectors.EVENT_WRITE)
-    else:
-        os.close(w_in)
-    closed = set() if stdin else {w_in}
-    written = 0
+    pipes.started()
+    watch = Watch(req, judge)
     status: int | None = None
     end_ms = None
-    timed_out = output_limited = memory_exceeded = files_exceeded = False
-    time_over = ""  # why a time limit ended the run: "cpu", "idle", "starved" (clock.py) or "wall"
-    drain_until = float("inf")
-    memory_limit: int = req.get("memory_limit_bytes") or 0  # gVisor only, see the module doc
-    next_poll = t0 + MEMORY_POLL_S if memory_limit else float("inf")
-    next_files = t0 + FILES_POLL_S if Settings.max_files else float("inf")
+    stop = ""  # why we ended it: Watch.over()'s reasons, or "output"
+    drain_until = float("inf")  # after the exit, grandchildren may hold the pipes: only briefly
     while True:
-        now = time.monotonic()
-        if status is not None and (len(sel.get_map()) == 1 or now >= drain_until):
+        if status is not None and (pipes.drained() or time.monotonic() >= drain_until):
             break
-        if status is None:
-            time_over = "wall" if now >= wall_end else (limit.check() or "") if limit else ""
-            if time_over:
-                timed_out = True
-                break
-        if now >= next_poll:
-            if memory_used_bytes() > memory_limit:
-                memory_exceeded = True
-                break
-            next_poll = now + MEMORY_POLL_S
-        if now >= next_files:
-            if count_files(Settings.max_files) > Settings.max_files:
-                files_exceeded = True
-                break
-            next_files = now + FILES_POLL_S
-        wake = min(wall_end, limit.next_wake() if limit else wall_end, drain_until, next_poll, next_files)
-        for key, _ in sel.select(max(wake - now, 0)):
-            fd = key.fd
-            if fd == _wake_r:
-                with contextlib.suppress(BlockingIOError):
-                    os.read(_wake_r, 512)
-                try:
-                    while True:
-                        p, st = os.waitpid(-1, os.WNOHANG)
-                        if p == 0:
-                            break
-                        if p == pid:
-                            status, end_ms = st, (time.monotonic() - t0) * 1000
-                            # grandchildren may hold the pipes open: wait for them only briefly
-                            drain_until = time.monotonic() + 0.05
-                except ChildProcessError:
-                    pass
-            elif fd == w_in:
-                try:
-                    written += os.write(w_in, stdin[written : written + 65536])
-                except BlockingIOError:
-                    pass
-                except BrokenPipeError:  # the program stopped reading: fine, drop the rest
-                    written = len(stdin)
-                if written >= len(stdin):
-                    sel.unregister(w_in)
-                    os.close(w_in)
-                    closed.add(w_in)
-            else:
-                data = os.read(fd, 65536)
-                if not data:
-                    sel.unregister(fd)
-                    continue
-                out[fd] += data
-                if len(out[fd]) > caps[fd]:
-                    del out[fd][caps[fd] :]
-                    output_limited = True
-        if output_limited:
+        if status is None and (stop := watch.over()):
             break
-    cpu_ms = (limit.clock.cpu_s() - limit.cpu0) * 1000 if limit else 0.0
-    if time_over == "cpu" and hits_before >= 0 and memory_limit_hits() > hits_before:
-        timed_out, memory_exceeded = False, True
+        for p, st in pipes.pump(min(watch.next_wake(), drain_until) - time.monotonic()):
+            if p == pid:
+                status, end_ms = st, (time.monotonic() - t0) * 1000
+                drain_until = time.monotonic() + 0.05
+        if pipes.output_limited:
+            stop = "output"
+            break
+    deadline = watch.deadline
+    cpu_ms = (deadline.clock.cpu_s() - deadline.cpu0) * 1000 if deadline else 0.0
+    if stop == "cpu" and hits_before >= 0 and memory_limit_hits() > hits_before:
+        stop = "memory"  # it spent its CPU time in reclaim at the memory limit
     leftovers = bool(other_pids()) if status is not None else False
     kill_all_and_reap()  # also reaps `pid` when we stopped it
     if status is None:
@@ -311,22 +362,20 @@ def run(req: dict, target) -> dict:
             _, status = os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             status = 9  # reaped by kill_all_and_reap: it died of our SIGKILL
-    sel.close()
-    for fd in (r_out, r_err) if w_in in closed else (r_out, r_err, w_in):
-        os.close(fd)
-    wall_ms = end_ms if end_ms is not None else (time.monotonic() - t0) * 1000
+    stdout, stderr = pipes.close()
+    timed_out = stop in ("cpu", "idle", "wall")
     return {
         "exit_code": os.waitstatus_to_exitcode(status) if status else 0,
-        "timed_out": timed_out and time_over != "starved",
-        "starved": time_over == "starved",  # the machine's fault, not the program's: cannot score
-        "time_detail": limit.why(time_over) if limit and time_over else "",
-        "output_limited": output_limited,
-        "files_limited": files_exceeded,
-        "oom_killed": memory_exceeded or (oom_before >= 0 and oom_kills() > oom_before),
+        "timed_out": timed_out,
+        "starved": stop == "starved",  # the machine's fault, not the program's: cannot score
+        "time_detail": deadline.why(stop) if deadline and (timed_out or stop == "starved") else "",
+        "output_limited": stop == "output",
+        "files_limited": stop == "files",
+        "oom_killed": stop == "memory" or (oom_before >= 0 and oom_kills() > oom_before),
         "leftovers": leftovers,
-        "stdout": out[r_out].decode(errors="replace"),
-        "stderr": out[r_err].decode(errors="replace"),
-        "wall_ms": round(wall_ms, 3),
+        "stdout": stdout,
+        "stderr": stderr,
+        "wall_ms": round(end_ms if end_ms is not None else (time.monotonic() - t0) * 1000, 3),
         "cpu_ms": round(cpu_ms, 3),
     }
 
