@@ -17,6 +17,7 @@ import time
 
 from rewards.code import extract_code
 from sandbox import JudgeSpec, Sandbox, SandboxConfig, StdioCase, image
+from sandbox.testing import cpu_bound_function
 
 # The regex extract_code used before (quadratic on unclosed fences).
 OLD_FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
@@ -46,13 +47,7 @@ def extraction() -> None:
 
 
 async def under_load(tries: int) -> None:
-    t0, n = time.process_time(), 0
-    while time.process_time() - t0 < 0.15:
-        s = 0
-        for i in range(100_000):
-            s += i
-        n += 100_000
-    source = f"def f():\n    s = 0\n    for i in range({n * 3}):\n        s += i\n    return s\n"
+    source = cpu_bound_function("f", 0.45)
     spin = JudgeSpec("python", "while True:\n    pass\n", cases=(StdioCase("", ""),), timeout_ms=4_000)
     test = JudgeSpec("python", source, test_code="assert f() > 0\n", entry_point="f", timeout_ms=600)
     config = SandboxConfig(pool_size=4)

@@ -11,7 +11,7 @@ from sandbox.errors import SandboxError
 from sandbox.image import build
 from sandbox.sandbox import Sandbox
 
-__all__ = ["started_sandbox"]
+__all__ = ["cpu_bound_function", "started_sandbox"]
 
 
 @contextlib.asynccontextmanager
@@ -29,3 +29,18 @@ async def started_sandbox(config: SandboxConfig | None = None) -> AsyncIterator[
         pytest.skip(f"cannot build the sandbox image: {exc}")
     async with Sandbox(config) as sb:
         yield sb
+
+
+def cpu_bound_function(name: str, cpu_s: float) -> str:
+    """Source of `def name()` that needs about cpu_s of CPU time in this machine's Python (the
+    loop is timed here first), for tests and benchmarks of CPU-time limits."""
+    import time
+
+    t0, n = time.process_time(), 0
+    while time.process_time() - t0 < 0.15:
+        s = 0
+        for i in range(100_000):
+            s += i
+        n += 100_000
+    iterations = int(n * cpu_s / (time.process_time() - t0))
+    return f"def {name}():\n    s = 0\n    for i in range({iterations}):\n        s += i\n    return s\n"
