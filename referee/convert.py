@@ -18,6 +18,7 @@ from rewards.compose import RewardSpec
 from rewards.errors import InvalidRequest
 from rewards.registry import Reward
 from rewards.types import CodeReference, IOCase, MathReference, RewardResult, Sample, SampleResult, Status
+from sandbox.types import Comparator, OutputMatch
 
 __all__ = [
     "reward_info_to_proto",
@@ -46,7 +47,16 @@ def _code_from_proto(c: pb.CodeReference, where: str) -> CodeReference:
         memory_mb=c.limits.memory_mb or None,
         stop_on_first_failure=c.stop_on_first_failure,
         prelude=c.prelude,
+        output_match=_output_match_from_proto(c.output_match, f"{where}.output_match"),
     )
+
+
+def _output_match_from_proto(m: pb.OutputMatch, where: str) -> OutputMatch:
+    try:
+        tolerance = {"float_tolerance": m.float_tolerance} if m.HasField("float_tolerance") else {}
+        return OutputMatch(Comparator(m.comparator or "lines"), ignore_case=m.ignore_case, **tolerance)
+    except ValueError as exc:
+        raise InvalidRequest(f"{where}: {exc} (comparators: lines, tokens, float)") from None
 
 
 def sample_from_proto(s: pb.Sample, where: str) -> Sample:
@@ -81,6 +91,11 @@ def sample_to_proto(s: Sample) -> pb.Sample:
                 limits=pb.Limits(timeout_ms=c.timeout_ms or 0, memory_mb=c.memory_mb or 0),
                 stop_on_first_failure=c.stop_on_first_failure,
                 prelude=c.prelude,
+                output_match=pb.OutputMatch(
+                    comparator=c.output_match.comparator.value,
+                    float_tolerance=c.output_match.float_tolerance,
+                    ignore_case=c.output_match.ignore_case,
+                ),
             )
         )
     return msg

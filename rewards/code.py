@@ -107,6 +107,7 @@ async def _score(sample: Sample, params: CodeParams, ctx: Context) -> RewardResu
         memory_mb=ref.memory_mb,
         stop_on_first_failure=ref.stop_on_first_failure,
         prelude=ref.prelude,
+        output_match=ref.output_match,
     )
     if not spec.source.strip():
         return RewardResult(0.0, Status.OK, "no code in the completion")

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sandbox.types import OutputMatch
+
 __all__ = [
     "CodeReference",
     "IOCase",
@@ -53,6 +55,9 @@ class CodeReference:
     memory_mb: int | None = None
     stop_on_first_failure: bool = False
     prelude: str = ""  # the dataset's trusted code before the program (HumanEval's prompt)
+    output_match: OutputMatch = field(
+        default_factory=OutputMatch
+    )  # stdin/stdout cases: how outputs are compared
 
 
 @dataclass(frozen=True, slots=True)

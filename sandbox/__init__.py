@@ -22,10 +22,12 @@ from sandbox.errors import LimitTooHigh, SandboxError, SourceTooLarge, Unsupport
 from sandbox.languages import supported as supported_languages
 from sandbox.sandbox import Sandbox
 from sandbox.types import (
+    Comparator,
     ExecuteResult,
     ExecuteSpec,
     JudgeResult,
     JudgeSpec,
+    OutputMatch,
     RunStatus,
     StdioCase,
     TestOutcome,
@@ -34,11 +36,13 @@ from sandbox.types import (
 
 __all__ = [
     "Check",
+    "Comparator",
     "ExecuteResult",
     "ExecuteSpec",
     "JudgeResult",
     "JudgeSpec",
     "LimitTooHigh",
+    "OutputMatch",
     "RunStatus",
     "Sandbox",
     "SandboxConfig",

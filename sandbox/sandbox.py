@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any
 
-from sandbox.compare import first_difference, same_output
+from sandbox.compare import difference
 from sandbox.config import SandboxConfig
 from sandbox.container import Container, ContainerGone, HostDeadline
 from sandbox.errors import SandboxError
@@ -31,6 +31,7 @@ from sandbox.types import (
     ExecuteSpec,
     JudgeResult,
     JudgeSpec,
+    OutputMatch,
     RunStatus,
     StdioCase,
     TestOutcome,
@@ -208,7 +209,8 @@ class Sandbox:
                 files={} if lang.compile or i else files,
                 reset=i == len(spec.cases) - 1,
             )
-            outcomes.append(_case_outcome(f"case {i + 1}", case, _result(reply, timeout_ms)))
+            outcome = _case_outcome(f"case {i + 1}", case, _result(reply, timeout_ms), spec.output_match)
+            outcomes.append(outcome)
         return _judged(outcomes)
 
     # ------------------------------------------------------------------ plumbing
@@ -348,11 +350,9 @@ def _lost_tests(reply: dict[str, Any]) -> tuple[Verdict, str]:
     return Verdict.RUNTIME_ERROR, "the test runner was killed by the program"
 
 
-def _case_outcome(name: str, case: StdioCase, r: ExecuteResult) -> TestOutcome:
+def _case_outcome(name: str, case: StdioCase, r: ExecuteResult, match: OutputMatch) -> TestOutcome:
     if r.status is not RunStatus.OK:
         return TestOutcome(name, Verdict(r.status.value), r.detail, r.wall_ms)
-    if same_output(case.expected_stdout, r.stdout):
-        return TestOutcome(name, Verdict.PASS, "", r.wall_ms)
-    return TestOutcome(
-        name, Verdict.WRONG_ANSWER, first_difference(case.expected_stdout, r.stdout), r.wall_ms
-    )
+    if why := difference(case.expected_stdout, r.stdout, match):
+        return TestOutcome(name, Verdict.WRONG_ANSWER, why, r.wall_ms)
+    return TestOutcome(name, Verdict.PASS, "", r.wall_ms)

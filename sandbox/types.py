@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "Comparator",
     "ExecuteResult",
     "ExecuteSpec",
     "JudgeResult",
     "JudgeSpec",
+    "OutputMatch",
     "RunStatus",
     "StdioCase",
     "TestOutcome",
@@ -82,6 +84,26 @@ class ExecuteResult:
     detail: str = ""  # why, in a few words ("killed after 2000 ms", compiler message head)
 
 
+class Comparator(StrEnum):
+    """How a stdin/stdout case's output is compared with the expected one (sandbox.compare)."""
+
+    LINES = "lines"  # the whole output; trailing whitespace and trailing blank lines ignored
+    TOKENS = "tokens"  # the same whitespace-separated tokens, in order
+    FLOAT = "float"  # tokens; numbers within float_tolerance (abs or rel), integers exactly
+
+
+@dataclass(frozen=True, slots=True)
+class OutputMatch:
+    comparator: Comparator = Comparator.LINES
+    float_tolerance: float = 1e-6  # absolute or relative, `float` only; never for two integers
+    ignore_case: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "comparator", Comparator(self.comparator))  # ValueError names it
+        if not 0 <= self.float_tolerance < 1:
+            raise ValueError(f"float_tolerance: {self.float_tolerance} is not in [0, 1)")
+
+
 @dataclass(frozen=True, slots=True)
 class StdioCase:
     stdin: str
@@ -107,6 +129,9 @@ class JudgeSpec:
     # Trusted code before the program (HumanEval's prompt): run before it in its process, and
     # the tests see the prelude's definitions, never the program's versions of them.
     prelude: str = ""
+    output_match: OutputMatch = field(
+        default_factory=OutputMatch
+    )  # stdin/stdout cases: how outputs are compared
 
 
 @dataclass(frozen=True, slots=True)

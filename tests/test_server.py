@@ -96,6 +96,54 @@ def test_code_sample_with_assert_tests_and_stdio_cases(client: RefereeClient) ->
     assert results["exit-early"].value == 0.0
 
 
+def test_prelude_and_output_match_through_grpc(client: RefereeClient) -> None:
+    prompt = 'def helper(x):\n    return x * 2\n\ndef f(x):\n    """doc"""\n'
+    float_case = {"stdin": "", "expected_stdout": "0.333333\n"}
+    samples = [
+        {  # the completion uses the prompt's helper; the tests see the prompt's, not a redefinition
+            "id": "prelude",
+            "prompt": "p",
+            "completion": "def helper(x):\n    return 0\n\ndef f(x):\n    return x * 2\n",
+            "code": {
+                "language": "python",
+                "test_code": "assert f(2) == helper(2)",
+                "entry_point": "f",
+                "prelude": prompt,
+            },
+        },
+        {
+            "id": "float",
+            "prompt": "p",
+            "completion": "print(1 / 3)",
+            "code": {"language": "python", "cases": [float_case], "output_match": {"comparator": "float"}},
+        },
+        {
+            "id": "integers-exact",
+            "prompt": "p",
+            "completion": "print(1000001)",
+            "code": {
+                "language": "python",
+                "cases": [{"stdin": "", "expected_stdout": "1000000"}],
+                "output_match": {"comparator": "float", "float_tolerance": 0.5},
+            },
+        },
+        {
+            "id": "bad-comparator",
+            "prompt": "p",
+            "completion": "print(1)",
+            "code": {"language": "python", "cases": [float_case], "output_match": {"comparator": "nearly"}},
+        },
+    ]
+    with pytest.raises(
+        RequestRejected, match=r"INVALID_ARGUMENT: samples\[3\]\.code\.output_match: 'nearly'"
+    ):
+        client.score(samples, ["code"])
+    results = {r.id: r.rewards["code"] for r in client.score(samples[:3], ["code"])}
+    assert results["prelude"].value == 1.0, results["prelude"]
+    assert results["float"].value == 1.0, results["float"]
+    assert (results["integers-exact"].value, results["integers-exact"].status) == (0.0, "OK")
+
+
 def test_one_bad_sample_does_not_fail_its_batch(client: RefereeClient) -> None:
     samples = [MATH, {"id": "no-gold", "prompt": "p", "completion": "\\boxed{1}"}]
     good, bad = client.score(samples, ["accuracy"])

@@ -43,7 +43,7 @@ class MathReference(_message.Message):
     def __init__(self, gold: _Optional[str] = ...) -> None: ...
 
 class CodeReference(_message.Message):
-    __slots__ = ("language", "test_code", "entry_point", "cases", "limits", "stop_on_first_failure", "prelude")
+    __slots__ = ("language", "test_code", "entry_point", "cases", "limits", "stop_on_first_failure", "prelude", "output_match")
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     TEST_CODE_FIELD_NUMBER: _ClassVar[int]
     ENTRY_POINT_FIELD_NUMBER: _ClassVar[int]
@@ -51,6 +51,7 @@ class CodeReference(_message.Message):
     LIMITS_FIELD_NUMBER: _ClassVar[int]
     STOP_ON_FIRST_FAILURE_FIELD_NUMBER: _ClassVar[int]
     PRELUDE_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_MATCH_FIELD_NUMBER: _ClassVar[int]
     language: str
     test_code: str
     entry_point: str
@@ -58,7 +59,18 @@ class CodeReference(_message.Message):
     limits: Limits
     stop_on_first_failure: bool
     prelude: str
-    def __init__(self, language: _Optional[str] = ..., test_code: _Optional[str] = ..., entry_point: _Optional[str] = ..., cases: _Optional[_Iterable[_Union[IOCase, _Mapping]]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., stop_on_first_failure: _Optional[bool] = ..., prelude: _Optional[str] = ...) -> None: ...
+    output_match: OutputMatch
+    def __init__(self, language: _Optional[str] = ..., test_code: _Optional[str] = ..., entry_point: _Optional[str] = ..., cases: _Optional[_Iterable[_Union[IOCase, _Mapping]]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., stop_on_first_failure: _Optional[bool] = ..., prelude: _Optional[str] = ..., output_match: _Optional[_Union[OutputMatch, _Mapping]] = ...) -> None: ...
+
+class OutputMatch(_message.Message):
+    __slots__ = ("comparator", "float_tolerance", "ignore_case")
+    COMPARATOR_FIELD_NUMBER: _ClassVar[int]
+    FLOAT_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
+    IGNORE_CASE_FIELD_NUMBER: _ClassVar[int]
+    comparator: str
+    float_tolerance: float
+    ignore_case: bool
+    def __init__(self, comparator: _Optional[str] = ..., float_tolerance: _Optional[float] = ..., ignore_case: _Optional[bool] = ...) -> None: ...
 
 class IOCase(_message.Message):
     __slots__ = ("stdin", "expected_stdout")

@@ -7,7 +7,8 @@ import pytest
 from rewards import CodeReference, Context, IOCase, Sample, Status, get_reward
 from rewards.code import extract_code
 from sandbox import Sandbox
-from sandbox.compare import same_output
+from sandbox.compare import difference
+from sandbox.types import Comparator, OutputMatch
 
 TESTS = "assert add(1, 2) == 3\nassert add(2, 2) == 4\n"
 
@@ -97,4 +98,39 @@ def test_extract_code(completion: str, language: str, code: str) -> None:
     ],
 )
 def test_same_output(expected: str, actual: str, same: bool) -> None:
-    assert same_output(expected, actual) is same
+    assert (not difference(expected, actual)) is same
+
+
+FLOAT = OutputMatch(Comparator.FLOAT)
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "match", "same"),
+    [
+        ("1 2\n3", "1\n2 3\n", OutputMatch(Comparator.TOKENS), True),
+        ("1 2 3", "1 2", OutputMatch(Comparator.TOKENS), False),
+        ("1 2\n3", "1\n2 3\n", OutputMatch(), False),  # lines: line breaks matter
+        ("0.333333", "0.3333333", FLOAT, True),
+        ("0.333333", "0.3334", FLOAT, False),
+        ("1000000", "1000001", FLOAT, False),  # integers exactly (SandboxFusion passes this)
+        ("1000000000", "1000000001", FLOAT, False),
+        ("5", "5.000000", FLOAT, True),  # a float problem whose answer is whole
+        ("1e9", "1000000000.0000001", FLOAT, True),  # relative
+        ("nan", "nan", FLOAT, True),
+        ("nan", "1.0", FLOAT, False),
+        ("inf", "1e308", FLOAT, False),
+        ("YES", "yes", OutputMatch(Comparator.TOKENS), False),
+        ("YES", "yes", OutputMatch(Comparator.TOKENS, ignore_case=True), True),
+        ("1.5 abc", "1.5000001 abc", FLOAT, True),
+        ("1.5 abc", "1.5 abd", FLOAT, False),
+    ],
+)
+def test_comparators(expected: str, actual: str, match: OutputMatch, same: bool) -> None:
+    assert (not difference(expected, actual, match)) is same
+
+
+def test_unknown_comparator_and_bad_tolerance_are_refused() -> None:
+    with pytest.raises(ValueError, match="nearly"):
+        OutputMatch("nearly")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="float_tolerance"):
+        OutputMatch(Comparator.FLOAT, float_tolerance=-1)
