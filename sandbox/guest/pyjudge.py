@@ -143,17 +143,22 @@ class Candidate:
         except (ValueError, TypeError, RecursionError) as exc:
             raise CandidateFailed("RUNTIME_ERROR", f"undecodable reply: {exc}") from None
 
-    def call(self, name: str, args: tuple, kwargs: dict, deadline: Deadline):
+    def call(self, what: str, msg: dict, deadline: Deadline, objects: bool = False):
+        """Send one call; its plain value, or with `objects` an ("object", n) for an instance of
+        one of the program's classes that stays in the candidate's process."""
         try:
-            msg = {"call": name, "args": list(args), "kwargs": kwargs}
             self._send(msg)
         except wire.NotPlain as exc:
             raise CandidateFailed("RUNTIME_ERROR", f"test passes a non-plain argument: {exc}") from None
         reply = self._recv(deadline)
         if type(reply) is dict and "value" in reply:
             return reply["value"]
+        if type(reply) is dict and type(reply.get("object")) is int:
+            if objects:
+                return ("object", reply["object"])
+            raise CandidateFailed("RUNTIME_ERROR", f"{what} returned an instance of a class, not a value")
         if type(reply) is dict and type(reply.get("raised")) is str:
-            raise CandidateFailed("RUNTIME_ERROR", f"{name} raised {reply['raised']}")
+            raise CandidateFailed("RUNTIME_ERROR", f"{what} raised {reply['raised']}")
         raise CandidateFailed("RUNTIME_ERROR", "malformed reply from the candidate")
 
     def kill(self) -> None:
@@ -181,20 +186,37 @@ class Judge:
             self.cand = c = Candidate(self.program, self.timeout_s, self.cpus)
         return c
 
-    def proxy(self, name: str):
+    def proxy(self, name: str, objects: bool = False):
+        """A function of the program, called in the candidate's process. With `objects`, a class
+        the test code names itself and constructs with no arguments (LeetCode's `Solution()`)
+        makes an instance there, reached through `Instance`. Nothing else may return one: not the
+        entry point, nor a call with arguments, nor a lower-case name, so a wrong program cannot
+        pass off an object of its own making as a function's result (`f(x).startswith(...)`)."""
+
         def call(*args, **kwargs):
             cand = self.candidate()
             if name not in cand.names:
                 raise self.fail(CandidateFailed("RUNTIME_ERROR", f"{name} is not defined by the program"))
-            if self.deadline is None or self.deadline.clock is not cand.clock:
-                self.deadline = Deadline(cand.clock, self.timeout_s, self.cpus)  # a fresh candidate
-            try:
-                return cand.call(name, args, kwargs, self.deadline)
-            except CandidateFailed as exc:
-                raise self.fail(exc) from None
+            msg = {"call": name, "args": list(args), "kwargs": kwargs}
+            construct = objects and not args and not kwargs and name[:1].isupper()
+            reply = self.invoke(cand, name, msg, construct)
+            return Instance(self, cand, reply[1], name) if construct and type(reply) is tuple else reply
 
         call.__name__ = name
         return call
+
+    def invoke(self, cand: Candidate, what: str, msg: dict, objects: bool = False):
+        """One call of the candidate, under the current step's time limit."""
+        if self.deadline is None or self.deadline.clock is not cand.clock:
+            self.deadline = Deadline(cand.clock, self.timeout_s, self.cpus)  # a fresh candidate
+        try:
+            if cand is not self.cand:
+                raise CandidateFailed(
+                    "RUNTIME_ERROR", f"{what}: its instance was lost when the program restarted"
+                )
+            return cand.call(what, msg, self.deadline, objects)
+        except CandidateFailed as exc:
+            raise self.fail(exc) from None
 
     def fail(self, exc: CandidateFailed) -> CandidateFailed:
         """Remember the first failure of this step, even if the test code swallows the exception."""
@@ -256,7 +278,7 @@ class Judge:
         names = self.candidate().names
         for name in names:
             if name in plan.free_names and name not in ns and not hasattr(builtins, name):
-                ns[name] = self.proxy(name)
+                ns[name] = self.proxy(name, objects=name != entry_point)
         if entry_point:
             ns[entry_point] = self.proxy(entry_point)
             for alias in plan.entry_aliases:
@@ -296,6 +318,40 @@ class Judge:
         if pending:  # after the last test: it fails as a test of its own, never dropped
             self.emit(name="(setup after the tests)", verdict=setup_verdict, detail=_clip(pending), ms=0)
         self.emit(end=True)
+
+
+class Instance:
+    """An instance of the program's class, living in the candidate's process: the tests can only
+    call its public methods, which return plain values. It is not a value itself (no truth value,
+    equal only to itself), so a class cannot pose as a result."""
+
+    def __init__(self, judge: Judge, cand: Candidate, index: int, cls: str) -> None:
+        self._judge, self._cand, self._index, self._cls = judge, cand, index, cls
+
+    def __getattr__(self, method: str):
+        if method.startswith("_"):
+            raise AttributeError(method)
+        return Method(self, method)
+
+    def __bool__(self) -> bool:
+        raise self._judge.fail(CandidateFailed("RUNTIME_ERROR", f"an instance of {self._cls} is not a value"))
+
+    def __repr__(self) -> str:
+        return f"<{self._cls} instance in the program>"
+
+
+class Method:
+    def __init__(self, instance: Instance, name: str) -> None:
+        self._instance, self._name = instance, name
+
+    def __call__(self, *args, **kwargs):
+        i = self._instance
+        msg = {"object": i._index, "method": self._name, "args": list(args), "kwargs": kwargs}
+        return i._judge.invoke(i._cand, f"{i._cls}.{self._name}", msg)
+
+    def __bool__(self) -> bool:
+        what = f"{self._instance._cls}.{self._name}"
+        raise self._instance._judge.fail(CandidateFailed("RUNTIME_ERROR", f"{what} is a method, not a value"))
 
 
 def _clip(text: str) -> str:
