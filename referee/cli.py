@@ -144,6 +144,13 @@ def score(
         int,
         typer.Option(help="samples per request; group rewards (length) compare the samples of one request"),
     ] = 16,
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            help="each line is this dataset's own row plus `completion`: "
+            "humaneval, mbpp, apps, taco, livecodebench, codecontests"
+        ),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Score a JSONL file of samples; write one result per line, in input order.
@@ -164,6 +171,7 @@ def score(
             server=server,
             batch_size=batch_size,
             settings=None if server else _settings(config),
+            dataset=dataset,
         )
     typer.echo(f"scored {counts['scored']} samples, {counts['errors']} errors", err=True)
 

@@ -89,7 +89,14 @@ def _channel_options(retries: int, max_message_mb: int) -> list[tuple[str, Any]]
 def _to_sample(s: SampleLike) -> pb.Sample:
     if isinstance(s, Sample):
         return sample_to_proto(s)
-    return json_format.ParseDict(dict(s), pb.Sample())
+    s = dict(s)
+    row = s.get("dataset_row")
+    if isinstance(row, dict) and "row" in row:  # the row itself, rather than its JSON text
+        s["dataset_row"] = {
+            **{k: v for k, v in row.items() if k != "row"},
+            "row_json": json.dumps(row["row"]),
+        }
+    return json_format.ParseDict(s, pb.Sample())
 
 
 def _to_spec(r: SpecLike) -> RewardSpec:

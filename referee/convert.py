@@ -15,6 +15,7 @@ from google.protobuf import json_format
 
 from referee.v1 import referee_pb2 as pb
 from rewards.compose import RewardSpec
+from rewards.datasets import code_reference
 from rewards.errors import InvalidRequest
 from rewards.registry import Reward
 from rewards.types import CodeReference, IOCase, MathReference, RewardResult, Sample, SampleResult, Status
@@ -51,6 +52,16 @@ def _code_from_proto(c: pb.CodeReference, where: str) -> CodeReference:
     )
 
 
+def _code_from_row(d: pb.DatasetRow, where: str) -> CodeReference:
+    try:
+        row = json.loads(d.row_json)
+        return code_reference(d.dataset, row, d.language)
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(f"{where}.row_json: not valid JSON: {exc}") from None
+    except InvalidRequest as exc:
+        raise InvalidRequest(f"{where}.{exc}") from None
+
+
 def _output_match_from_proto(m: pb.OutputMatch, where: str) -> OutputMatch:
     try:
         tolerance = {"float_tolerance": m.float_tolerance} if m.HasField("float_tolerance") else {}
@@ -63,13 +74,18 @@ def sample_from_proto(s: pb.Sample, where: str) -> Sample:
     if not s.id:
         raise InvalidRequest(f"{where}.id: required")
     ref = s.WhichOneof("reference")
+    code = None
+    if ref == "code":
+        code = _code_from_proto(s.code, f"{where}.code")
+    elif ref == "dataset_row":
+        code = _code_from_row(s.dataset_row, f"{where}.dataset_row")
     return Sample(
         id=s.id,
         prompt=s.prompt,
         completion=s.completion,
         language=s.language or None,
         math=MathReference(s.math.gold) if ref == "math" else None,
-        code=_code_from_proto(s.code, f"{where}.code") if ref == "code" else None,
+        code=code,
         completion_tokens=s.completion_tokens if s.HasField("completion_tokens") else None,
     )
 

@@ -20,17 +20,22 @@ from tqdm import tqdm
 from referee.convert import sample_from_proto
 from referee.v1 import referee_pb2 as pb
 from rewards import InvalidRequest, RewardSpec, Sample, SampleResult
+from rewards.datasets import code_reference
 
 __all__ = ["line_to_sample", "result_to_json", "score_jsonl"]
 
 _API_FIELDS = {"id", "prompt", "completion", "language", "math", "code", "completion_tokens"}
 
 
-def line_to_sample(obj: Any, lineno: int) -> Sample:
-    """Turn one JSONL object into a Sample, accepting the short `gold`/`tests` forms."""
+def line_to_sample(obj: Any, lineno: int, dataset: str | None = None) -> Sample:
+    """Turn one JSONL object into a Sample, accepting the short `gold`/`tests` forms; with
+    `dataset`, the line is that dataset's own row plus `completion` (and optionally `id`,
+    `code_language`), and its preset builds the tests."""
     if not isinstance(obj, dict):
         raise InvalidRequest(f"line {lineno}: expected a JSON object, got {type(obj).__name__}")
     obj = dict(obj)
+    if dataset:
+        return _row_to_sample(obj, lineno, dataset)
     obj.setdefault("id", str(lineno))
     obj["id"] = str(obj["id"])
     if "gold" in obj:
@@ -54,6 +59,24 @@ def line_to_sample(obj: Any, lineno: int) -> Sample:
     except json_format.ParseError as exc:
         raise InvalidRequest(f"line {lineno}: {exc}") from None
     return sample_from_proto(message, f"line {lineno}")
+
+
+def _row_to_sample(row: dict[str, Any], lineno: int, dataset: str) -> Sample:
+    completion = row.pop("completion", None)
+    if not isinstance(completion, str):
+        raise InvalidRequest(
+            f"line {lineno}: completion: required (the model's output), beside the row's fields"
+        )
+    sid = str(
+        row.pop("id", None) or row.get("task_id") or row.get("question_id") or row.get("problem_id") or lineno
+    )
+    language = str(row.pop("code_language", ""))
+    try:
+        code = code_reference(dataset, row, language)
+    except InvalidRequest as exc:
+        raise InvalidRequest(f"line {lineno}: {exc}") from None
+    prompt = row.get("prompt")
+    return Sample(id=sid, prompt=prompt if isinstance(prompt, str) else "", completion=completion, code=code)
 
 
 def result_to_json(r: SampleResult) -> dict[str, Any]:
@@ -106,13 +129,13 @@ class _Scorer:
 
 
 async def _score_batch(
-    scorer: _Scorer, batch: list[tuple[int, str]], rewards: list[str] | None
+    scorer: _Scorer, batch: list[tuple[int, str]], rewards: list[str] | None, dataset: str | None = None
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{} for _ in batch]
     groups: dict[tuple[str, ...], list[tuple[int, Sample]]] = {}
     for k, (lineno, line) in enumerate(batch):
         try:
-            sample = line_to_sample(json.loads(line), lineno)
+            sample = line_to_sample(json.loads(line), lineno, dataset)
         except (json.JSONDecodeError, InvalidRequest) as exc:
             out[k] = {
                 "id": str(lineno),
@@ -141,6 +164,7 @@ def score_jsonl(
     server: str | None = None,
     batch_size: int = 16,
     settings: Any = None,
+    dataset: str | None = None,
 ) -> dict[str, int]:
     """Score every line of `src` into `dst`; returns counts of scored lines and errors."""
 
@@ -149,7 +173,7 @@ def score_jsonl(
         async with _Scorer(server, settings) as scorer:
             with tqdm(unit="sample", disable=None) as bar:  # None: only on a terminal
                 for batch in _batches(src, batch_size):
-                    for row in await _score_batch(scorer, batch, rewards):
+                    for row in await _score_batch(scorer, batch, rewards, dataset):
                         counts["errors" if "error" in row else "scored"] += 1
                         dst.write(json.dumps(row, ensure_ascii=False) + "\n")
                     bar.update(len(batch))

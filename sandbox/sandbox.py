@@ -112,8 +112,8 @@ class Sandbox:
             raise ValueError("judge: give test_code or cases (not both)")
         if len(spec.cases) > self.config.max_tests:
             raise ValueError(f"cases: {len(spec.cases)} is over the maximum {self.config.max_tests}")
-        if spec.prelude and not spec.test_code:
-            raise ValueError("prelude: only for assert-style test_code")
+        if spec.prelude and lang.name != "python":
+            raise ValueError(f"prelude: Python only, not {lang.name}")
         if spec.test_code and lang.name != "python":
             raise ValueError(f"test_code: assert-style tests are Python only; use cases for {lang.name}")
         # Parsing megabytes of test code takes a while: not on the event loop.
@@ -184,7 +184,8 @@ class Sandbox:
     async def _judge_cases(
         self, c: Container, lang: Language, spec: JudgeSpec, timeout_ms: int
     ) -> JudgeResult:
-        files = {lang.filename: spec.source}
+        # A stdin/stdout program runs after the prelude, in one file, as the harnesses run it.
+        files = {lang.filename: spec.prelude + "\n" + spec.source if spec.prelude else spec.source}
         compiled = await self._compile(c, lang, files)
         if compiled is not None:
             tests = tuple(TestOutcome(f"case {i + 1}", Verdict.COMPILE_ERROR) for i in range(len(spec.cases)))

@@ -126,8 +126,9 @@ class JudgeSpec:
     timeout_ms: int | None = None
     memory_mb: int | None = None
     stop_on_first_failure: bool = False
-    # Trusted code before the program (HumanEval's prompt): run before it in its process, and
-    # the tests see the prelude's definitions, never the program's versions of them.
+    # Trusted Python before the program (HumanEval's prompt, a harness's imports): run before it
+    # in its process (stdin/stdout: the two are one file), and assert-style tests see the
+    # prelude's definitions, never the program's versions of them.
     prelude: str = ""
     output_match: OutputMatch = field(
         default_factory=OutputMatch

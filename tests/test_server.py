@@ -144,6 +144,41 @@ def test_prelude_and_output_match_through_grpc(client: RefereeClient) -> None:
     assert (results["integers-exact"].value, results["integers-exact"].status) == (0.0, "OK")
 
 
+def test_dataset_rows_through_grpc(client: RefereeClient) -> None:
+    row = {
+        "task_id": "HumanEval/53",
+        "prompt": 'def add(x: int, y: int):\n    """Add two numbers x and y"""\n',
+        "entry_point": "add",
+        "test": "METADATA = {}\n\ndef check(candidate):\n    assert candidate(0, 1) == 1\n    assert candidate(5, 7) == 12\n",
+    }
+    samples = [
+        {
+            "id": "body",
+            "prompt": row["prompt"],
+            "completion": "    return x + y\n",
+            "dataset_row": {"dataset": "humaneval", "row": row},
+        },
+        {
+            "id": "wrong",
+            "prompt": "p",
+            "completion": "    return x - y\n",
+            "dataset_row": {"dataset": "humaneval", "row": row},
+        },
+    ]
+    results = {r.id: r.rewards["code"] for r in client.score(samples, ["code"])}
+    assert (results["body"].value, results["wrong"].value) == (1.0, 0.0), results
+    bad = [
+        {
+            "id": "x",
+            "prompt": "p",
+            "completion": "c",
+            "dataset_row": {"dataset": "humaneval", "row_json": "{}"},
+        }
+    ]
+    with pytest.raises(RequestRejected, match=r"samples\[0\]\.dataset_row\.row\.entry_point"):
+        client.score(bad, ["code"])
+
+
 def test_one_bad_sample_does_not_fail_its_batch(client: RefereeClient) -> None:
     samples = [MATH, {"id": "no-gold", "prompt": "p", "completion": "\\boxed{1}"}]
     good, bad = client.score(samples, ["accuracy"])

@@ -19,13 +19,14 @@ class ScoreRequest(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., samples: _Optional[_Iterable[_Union[Sample, _Mapping]]] = ..., rewards: _Optional[_Iterable[_Union[RewardSpec, _Mapping]]] = ...) -> None: ...
 
 class Sample(_message.Message):
-    __slots__ = ("id", "prompt", "completion", "language", "math", "code", "completion_tokens")
+    __slots__ = ("id", "prompt", "completion", "language", "math", "code", "dataset_row", "completion_tokens")
     ID_FIELD_NUMBER: _ClassVar[int]
     PROMPT_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     MATH_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
+    DATASET_ROW_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
     id: str
     prompt: str
@@ -33,8 +34,19 @@ class Sample(_message.Message):
     language: str
     math: MathReference
     code: CodeReference
+    dataset_row: DatasetRow
     completion_tokens: int
-    def __init__(self, id: _Optional[str] = ..., prompt: _Optional[str] = ..., completion: _Optional[str] = ..., language: _Optional[str] = ..., math: _Optional[_Union[MathReference, _Mapping]] = ..., code: _Optional[_Union[CodeReference, _Mapping]] = ..., completion_tokens: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., prompt: _Optional[str] = ..., completion: _Optional[str] = ..., language: _Optional[str] = ..., math: _Optional[_Union[MathReference, _Mapping]] = ..., code: _Optional[_Union[CodeReference, _Mapping]] = ..., dataset_row: _Optional[_Union[DatasetRow, _Mapping]] = ..., completion_tokens: _Optional[int] = ...) -> None: ...
+
+class DatasetRow(_message.Message):
+    __slots__ = ("dataset", "row_json", "language")
+    DATASET_FIELD_NUMBER: _ClassVar[int]
+    ROW_JSON_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    dataset: str
+    row_json: str
+    language: str
+    def __init__(self, dataset: _Optional[str] = ..., row_json: _Optional[str] = ..., language: _Optional[str] = ...) -> None: ...
 
 class MathReference(_message.Message):
     __slots__ = ("gold",)
