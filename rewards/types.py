@@ -12,6 +12,7 @@ from enum import StrEnum
 from sandbox.types import OutputMatch
 
 __all__ = [
+    "UNSCORABLE",
     "CodeReference",
     "IOCase",
     "MathReference",
@@ -30,6 +31,12 @@ class Status(StrEnum):
     ERROR = "ERROR"  # the reward function itself failed on this sample
     INVALID_INPUT = "INVALID_INPUT"  # the sample lacks what the reward needs
     SANDBOX_ERROR = "SANDBOX_ERROR"  # infrastructure failed: "cannot score", not "wrong"
+
+
+# The statuses that mean "cannot score" rather than "wrong": a trainer must skip such a sample
+# (and its group), never train on its 0.0. TIMEOUT is a verdict (no credit), not one of them.
+# The one definition: the trainer, the TRL and verl adapters and the filter all use it.
+UNSCORABLE: frozenset[str] = frozenset({Status.SANDBOX_ERROR, Status.ERROR, Status.INVALID_INPUT})
 
 
 @dataclass(frozen=True, slots=True)

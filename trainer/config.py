@@ -13,6 +13,8 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from rewards.types import UNSCORABLE
+
 __all__ = [
     "GenerationConfig",
     "LossConfig",
@@ -71,7 +73,7 @@ class RefereeConfig(_Strict):
         description="rewards whose weighted total is the RL reward",
     )
     unscorable: list[str] = Field(
-        ["SANDBOX_ERROR", "ERROR", "INVALID_INPUT"],
+        sorted(UNSCORABLE),
         description="statuses meaning 'cannot score' (TIMEOUT is a verdict: no credit); the group is skipped",
     )
 

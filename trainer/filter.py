@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from referee.client import RefereeError
+from rewards.types import UNSCORABLE
 from trainer.config import RefereeConfig, RewardConfig
 from trainer.scoring import GroupScorer
 
@@ -102,7 +103,7 @@ def filter_jsonl(
         token_file=token_file,
         tls_ca_file=tls_ca_file,
         rewards=[RewardConfig(name=name) for name, _ in checks],
-        unscorable=["SANDBOX_ERROR", "ERROR", "TIMEOUT", "INVALID_INPUT"],
+        unscorable=[*sorted(UNSCORABLE), "TIMEOUT"],  # a timed-out teacher answer is not kept either
     )
     report = FilterReport()
     parsed = _parsed(src, language)

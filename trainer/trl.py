@@ -28,13 +28,13 @@ from itertools import groupby
 from typing import Any
 
 from referee.client import RefereeError
+from rewards.types import UNSCORABLE
 from trainer.config import RefereeConfig, RewardConfig
 from trainer.scoring import GroupScorer
 
 __all__ = ["RefereeReward", "message_text"]
 
 log = logging.getLogger("trainer.trl")
-NOT_SCORED = ("SANDBOX_ERROR", "ERROR", "INVALID_INPUT")
 
 
 def message_text(x: str | Sequence[Mapping[str, Any]]) -> str:
@@ -121,7 +121,7 @@ class RefereeReward:
                 continue
             for r in res:
                 v = r.rewards[self.reward]
-                out.append(None if v.status in NOT_SCORED else v.value)
+                out.append(None if v.status in UNSCORABLE else v.value)
         return out
 
     def close(self) -> None:

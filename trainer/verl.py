@@ -15,7 +15,7 @@ where `reward_kwargs` come from the config's `custom_reward_function.reward_kwar
 (`{"gold": …}` or code tests `{"language", "test_code", "entry_point"}` / `{"cases"}`).
 The result is a dict: `score` (the weighted total) plus one key per reward, which verl
 logs as extra reward info. verl has no "cannot score" value: a sample the server could
-not score (SANDBOX_ERROR/ERROR) gets score 0.0 *and* `unscorable: 1.0` and a warning, so
+not score (`UNSCORABLE`: SANDBOX_ERROR, ERROR, INVALID_INPUT) gets score 0.0 *and* `unscorable: 1.0` and a warning, so
 it is visible in the logs rather than silently counted as a wrong answer.
 """
 
@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from referee.client import RefereeClient
+from rewards.types import UNSCORABLE
 
 __all__ = ["compute_score"]
 
 log = logging.getLogger("trainer.verl")
-NOT_SCORED = ("SANDBOX_ERROR", "ERROR")
 
 
 @functools.cache
@@ -76,7 +76,7 @@ def compute_score(
     out = {"score": result.total, "unscorable": 0.0}
     for name, value in result.rewards.items():
         out[name] = value.value
-        if value.status in NOT_SCORED:
+        if value.status in UNSCORABLE:
             log.warning(
                 "referee could not score a %s sample (%s: %s %s)",
                 data_source,

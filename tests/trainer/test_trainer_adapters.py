@@ -135,6 +135,10 @@ def test_verl_compute_score(referee_target: str) -> None:
     assert out == {"score": 2.0, "unscorable": 0.0, "accuracy": 1.0, "format": 1.0}
     wrong = compute_score("addition", RIGHT, {"gold": "131"}, target=referee_target)
     assert wrong["score"] == 0.0 and wrong["accuracy"] == 0.0
+    # No gold to check against (INVALID_INPUT) is "cannot score", never a wrong answer.
+    code_only = {"language": "python", "test_code": "assert f() == 1", "entry_point": "f"}
+    nothing = compute_score("addition", RIGHT, code_only, target=referee_target, rewards=["accuracy"])
+    assert nothing["unscorable"] == 1.0, nothing
 
 
 def test_cli_commands(tmp_path: Path) -> None:
