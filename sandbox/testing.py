@@ -1,4 +1,5 @@
-"""Test helpers: a started sandbox on the real daemon, or a pytest skip saying why not."""
+"""Test helpers: a started sandbox on the real daemon, or a pytest skip saying why not (under
+CI, `CI=true`, a failure instead: a broken image or runtime must not land green)."""
 
 from __future__ import annotations
 
@@ -11,22 +12,31 @@ from sandbox.errors import SandboxError
 from sandbox.image import build
 from sandbox.sandbox import Sandbox
 
-__all__ = ["cpu_bound_function", "started_sandbox"]
+__all__ = ["cpu_bound_function", "skip_unless_ci", "started_sandbox"]
+
+
+def skip_unless_ci(reason: str) -> None:
+    """Skip the test, or under CI fail it: what CI cannot run there is a bug, not a skip."""
+    import os
+
+    import pytest
+
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run this: {reason}")
+    pytest.skip(reason)
 
 
 @contextlib.asynccontextmanager
 async def started_sandbox(config: SandboxConfig | None = None) -> AsyncIterator[Sandbox]:
     """Build the image if needed (offline), start a pool, remove every container afterwards."""
-    import pytest
-
     config = config or SandboxConfig()
     daemon = doctor(config)[0]
     if not daemon.ok:
-        pytest.skip(f"docker: {daemon.detail}")
+        skip_unless_ci(f"docker: {daemon.detail}")
     try:
         build(config)
     except SandboxError as exc:
-        pytest.skip(f"cannot build the sandbox image: {exc}")
+        skip_unless_ci(f"cannot build the sandbox image: {exc}")
     async with Sandbox(config) as sb:
         yield sb
 

@@ -97,3 +97,14 @@ def test_doctor_and_build_are_quick_when_all_is_there() -> None:
 def test_config_refuses_defaults_above_maxima() -> None:
     with pytest.raises(ValueError, match="default_timeout_ms"):
         SandboxConfig(default_timeout_ms=60_000, max_timeout_ms=30_000)
+
+
+def test_what_ci_cannot_run_fails_there_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sandbox.testing import skip_unless_ci
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run this: no runsc"):
+        skip_unless_ci("no runsc")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no runsc"):
+        skip_unless_ci("no runsc")

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from sandbox import Sandbox, SandboxConfig, doctor
-from sandbox.testing import started_sandbox
+from sandbox.testing import skip_unless_ci, started_sandbox
 
 RUNTIMES = ["runc", "runsc"]
 
@@ -19,6 +19,6 @@ async def sb(request: pytest.FixtureRequest) -> AsyncIterator[Sandbox]:
     if request.param == "runsc":
         smoke = doctor(config)[-1]
         if not smoke.ok:
-            pytest.skip(f"runsc cannot run here: {smoke.detail[:120]} — fix: {smoke.fix}")
+            skip_unless_ci(f"runsc cannot run here: {smoke.detail[:120]} — fix: {smoke.fix}")
     async with started_sandbox(config) as sandbox:
         yield sandbox
