@@ -17,7 +17,7 @@ import time
 
 from rewards.code import extract_code
 from sandbox import JudgeSpec, Sandbox, SandboxConfig, StdioCase, image
-from sandbox.testing import cpu_bound_function
+from sandbox.testing import busy_function
 
 # The regex extract_code used before (quadratic on unclosed fences).
 OLD_FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
@@ -47,12 +47,12 @@ def extraction() -> None:
 
 
 async def under_load(tries: int) -> None:
-    source = cpu_bound_function("f", 0.45)
     spin = JudgeSpec("python", "while True:\n    pass\n", cases=(StdioCase("", ""),), timeout_ms=4_000)
-    test = JudgeSpec("python", source, test_code="assert f() > 0\n", entry_point="f", timeout_ms=600)
     config = SandboxConfig(pool_size=4)
     image.build(config)
     async with Sandbox(config) as sb:
+        source = busy_function("f", 0.45)
+        test = JudgeSpec("python", source, test_code="assert f() > 0\n", entry_point="f", timeout_ms=600)
         alone = [await sb.judge(test) for _ in range(tries)]
         loaded = []
         for _ in range(tries):

@@ -12,7 +12,7 @@ from sandbox.errors import SandboxError
 from sandbox.image import build
 from sandbox.sandbox import Sandbox
 
-__all__ = ["cpu_bound_function", "skip_unless_ci", "started_sandbox"]
+__all__ = ["busy_function", "skip_unless_ci", "started_sandbox"]
 
 
 def skip_unless_ci(reason: str) -> None:
@@ -41,16 +41,10 @@ async def started_sandbox(config: SandboxConfig | None = None) -> AsyncIterator[
         yield sb
 
 
-def cpu_bound_function(name: str, cpu_s: float) -> str:
-    """Source of `def name()` that needs about cpu_s of CPU time in this machine's Python (the
-    loop is timed here first), for tests and benchmarks of CPU-time limits."""
-    import time
-
-    t0, n = time.process_time(), 0
-    while time.process_time() - t0 < 0.15:
-        s = 0
-        for i in range(100_000):
-            s += i
-        n += 100_000
-    iterations = int(n * cpu_s / (time.process_time() - t0))
-    return f"def {name}():\n    s = 0\n    for i in range({iterations}):\n        s += i\n    return s\n"
+def busy_function(name: str, cpu_s: float) -> str:
+    """Source of `def name()` that burns cpu_s of its own process's CPU time, whatever the
+    machine's speed or load: for tests and benchmarks of CPU-time limits."""
+    return (
+        f"import time as _time\n\n\ndef {name}():\n    t0 = _time.process_time()\n"
+        f"    while _time.process_time() - t0 < {cpu_s}:\n        pass\n    return 1\n"
+    )

@@ -82,6 +82,7 @@ class ExecuteResult:
     stderr: str = ""
     wall_ms: float = 0.0
     detail: str = ""  # why, in a few words ("killed after 2000 ms", compiler message head)
+    cpu_ms: float = 0.0  # CPU time of the run's processes, what its time limit counts
 
 
 class Comparator(StrEnum):

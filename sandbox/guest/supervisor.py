@@ -368,6 +368,7 @@ def run(req: dict, target) -> dict:
         "exit_code": os.waitstatus_to_exitcode(status) if status else 0,
         "timed_out": timed_out,
         "starved": stop == "starved",  # the machine's fault, not the program's: cannot score
+        "time_over": stop,  # why it was ended, if it was: Watch.over()'s reasons, or "output"
         "time_detail": deadline.why(stop) if deadline and (timed_out or stop == "starved") else "",
         "output_limited": stop == "output",
         "files_limited": stop == "files",

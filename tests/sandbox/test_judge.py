@@ -162,3 +162,25 @@ async def test_a_sample_has_a_total_time_budget() -> None:
 async def test_the_candidate_is_the_first_oom_victim(sb: Sandbox) -> None:
     source = "def add(a, b):\n    return int(open('/proc/self/oom_score_adj').read())\n"
     assert await verdicts(sb, source, "assert add(0, 0) == 1000\n") == [Verdict.PASS]
+
+
+async def test_a_case_just_over_its_cpu_limit_runs_twice_before_it_is_a_timeout(sb: Sandbox) -> None:
+    from sandbox.testing import busy_function
+
+    over = busy_function("f", 0.54) + "f()\nprint('done')\n"  # 1.08x a 500 ms limit, every time
+    r = await sb.judge(JudgeSpec("python", over, cases=(StdioCase("", "done"),), timeout_ms=500))
+    [t] = r.tests
+    assert t.verdict is Verdict.TIMEOUT and "limit 500 ms" in t.detail, r
+    # Over by a little the first time only (a marker in the run dir tells the second run): the
+    # second run decides, and passes.
+    once = (
+        busy_function("slow", 0.54)
+        + busy_function("fast", 0.05)
+        + "import os\nif os.path.exists('ran'):\n    fast()\nelse:\n    open('ran', 'w').close()\n    slow()\n"
+        "print('done')\n"
+    )
+    r = await sb.judge(JudgeSpec("python", once, cases=(StdioCase("", "done"),), timeout_ms=500))
+    assert r.passed == 1, r
+    far_over = busy_function("f", 2.0) + "f()\n"  # past the margin: killed, not run again
+    r = await sb.judge(JudgeSpec("python", far_over, cases=(StdioCase("", ""),), timeout_ms=500))
+    assert r.tests[0].verdict is Verdict.TIMEOUT and r.wall_ms < 2_000, r

@@ -12,7 +12,7 @@ import pytest
 from rewards import CodeReference, Context, Sample, Status, get_reward
 from rewards.code import extract_code
 from sandbox import JudgeResult, JudgeSpec, RunStatus, Sandbox, StdioCase, Verdict
-from sandbox.testing import cpu_bound_function
+from sandbox.testing import busy_function
 
 pytestmark = pytest.mark.docker
 
@@ -309,7 +309,7 @@ async def test_a_reused_container_carries_nothing_between_samples(sb: Sandbox) -
 
 async def test_a_correct_test_passes_next_to_spinning_samples(sb: Sandbox) -> None:
     # ~450 ms of CPU alone, limit 600 ms, while the pool's other containers spin on both cores.
-    source = cpu_bound_function("f", 0.45)
+    source = busy_function("f", 0.45)
     spin = JudgeSpec("python", "while True:\n    pass\n", cases=(StdioCase("", ""),), timeout_ms=4_000)
     spinners = [asyncio.create_task(sb.judge(spin)) for _ in range(sb.config.pool_size - 1)]
     await asyncio.sleep(0.5)  # they are running
