@@ -65,9 +65,13 @@ def _code_from_row(d: pb.DatasetRow, where: str) -> CodeReference:
 def _output_match_from_proto(m: pb.OutputMatch, where: str) -> OutputMatch:
     try:
         tolerance = {"float_tolerance": m.float_tolerance} if m.HasField("float_tolerance") else {}
-        return OutputMatch(Comparator(m.comparator or "lines"), ignore_case=m.ignore_case, **tolerance)
+        return OutputMatch(
+            Comparator(m.comparator or "lines"), ignore_case=m.ignore_case, checker=m.checker, **tolerance
+        )
     except ValueError as exc:
-        raise InvalidRequest(f"{where}: {exc} (comparators: lines, tokens, float)") from None
+        raise InvalidRequest(
+            f"{where}: {exc} (comparators: {', '.join(c.value for c in Comparator)})"
+        ) from None
 
 
 def sample_from_proto(s: pb.Sample, where: str) -> Sample:
@@ -111,6 +115,7 @@ def sample_to_proto(s: Sample) -> pb.Sample:
                     comparator=c.output_match.comparator.value,
                     float_tolerance=c.output_match.float_tolerance,
                     ignore_case=c.output_match.ignore_case,
+                    checker=c.output_match.checker,
                 ),
             )
         )

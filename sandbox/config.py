@@ -27,7 +27,8 @@ class SandboxConfig(BaseModel):
     default_memory_mb: int = 256  # per run; the container's cgroup limit (swap off)
     max_timeout_ms: int = 30_000  # requests above this are refused (LimitTooHigh)
     max_memory_mb: int = 2_048
-    compile_timeout_ms: int = 15_000  # gcc/g++ per sample
+    compile_timeout_ms: int = 15_000  # gcc/g++ per sample, CPU time
+    checker_timeout_ms: int = 10_000  # a checker program per case, CPU time
     max_judge_ms: int = 120_000  # all tests of one sample together; later tests are TIMEOUT
     max_source_bytes: int = 256 * 1024  # source code cap (SourceTooLarge)
     max_stdin_bytes: int = 8 * 1024 * 1024  # stdin, and the files of one request together

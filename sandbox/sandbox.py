@@ -45,6 +45,16 @@ __all__ = ["Sandbox"]
 # two threads parsing at once raise "AST constructor recursion depth mismatch" (SystemError).
 _PARSE_LOCK = threading.Lock()
 _JUDGE_START_MS = 3_000
+# A checker, from the request: testlib's argument order (input, the program's output, the answer).
+CHECKER_ARGV = (
+    "/usr/bin/python3",
+    "-E",
+    "-S",
+    "/work/judge/checker.py",
+    "input.txt",
+    "output.txt",
+    "answer.txt",
+)
 BORDERLINE = 0.2  # a stdin/stdout case over its CPU time by less than this share runs once more  # two interpreters and the imports, before the first test's clock starts
 
 
@@ -193,6 +203,7 @@ class Sandbox:
             tests = tuple(TestOutcome(f"case {i + 1}", Verdict.COMPILE_ERROR) for i in range(len(spec.cases)))
             return JudgeResult(compiled.status, tests, compiled.detail)
         outcomes: list[TestOutcome] = []
+        checker_written = False
         budget_end = time.monotonic() + self.config.max_judge_ms / 1000
         for i, case in enumerate(spec.cases):
             if outcomes and not outcomes[-1].passed and spec.stop_on_first_failure:
@@ -208,8 +219,35 @@ class Sandbox:
             result = await self._run_case(
                 c, lang, case, limit_ms, files if not lang.compile else {}, first=i == 0
             )
-            outcomes.append(_case_outcome(f"case {i + 1}", case, result, spec.output_match))
+            name, checker = f"case {i + 1}", spec.output_match.checker
+            if checker and result.status is RunStatus.OK:
+                outcomes.append(
+                    await self._checked(c, name, case, result, checker, write=not checker_written)
+                )
+                checker_written = True
+            else:
+                outcomes.append(_case_outcome(name, case, result, spec.output_match))
         return _judged(outcomes)  # the visit's end resets the container (`_visit`)
+
+    async def _checked(
+        self, c: Container, name: str, case: StdioCase, result: ExecuteResult, checker: str, write: bool
+    ) -> TestOutcome:
+        """The checker's verdict on one case's output. It runs after the program is gone, from a
+        directory the program cannot write; the answer file exists only while it runs."""
+        files = {"input.txt": case.stdin, "output.txt": result.stdout, "answer.txt": case.expected_stdout}
+        req: dict[str, Any] = {"op": "exec", "argv": list(CHECKER_ARGV), "stdin": "", "files": files}
+        req["remove_after"] = list(files)
+        if write:
+            req["judge_files"] = {"checker.py": checker}
+        reply = await self._call(c, req, self.config.checker_timeout_ms)
+        verdict = _result(reply, self.config.checker_timeout_ms)
+        if verdict.status is RunStatus.OK:
+            return TestOutcome(name, Verdict.PASS, "", result.wall_ms)
+        if verdict.status is RunStatus.SANDBOX_ERROR:  # the checker was starved: no verdict
+            return TestOutcome(name, Verdict.SANDBOX_ERROR, f"checker: {verdict.detail}", result.wall_ms)
+        said = (verdict.stdout.strip() or verdict.stderr.strip()).splitlines()
+        why = said[-1][:150] if said else verdict.detail
+        return TestOutcome(name, Verdict.WRONG_ANSWER, f"checker: {why}", result.wall_ms)
 
     async def _run_case(
         self, c: Container, lang: Language, case: StdioCase, limit_ms: int, files: dict[str, str], first: bool

@@ -91,6 +91,7 @@ class Comparator(StrEnum):
     LINES = "lines"  # the whole output; trailing whitespace and trailing blank lines ignored
     TOKENS = "tokens"  # the same whitespace-separated tokens, in order
     FLOAT = "float"  # tokens; numbers within float_tolerance (abs or rel), integers exactly
+    CHECKER = "checker"  # a checker program decides (several valid answers): see OutputMatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +99,16 @@ class OutputMatch:
     comparator: Comparator = Comparator.LINES
     float_tolerance: float = 1e-6  # absolute or relative, `float` only; never for two integers
     ignore_case: bool = False
+    # `checker`: Python source run as `checker.py input output answer` (testlib's argument order)
+    # after each case; exit 0 accepts, anything else (a crash included) is a wrong answer.
+    checker: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "comparator", Comparator(self.comparator))  # ValueError names it
         if not 0 <= self.float_tolerance < 1:
             raise ValueError(f"float_tolerance: {self.float_tolerance} is not in [0, 1)")
+        if (self.comparator is Comparator.CHECKER) != bool(self.checker):
+            raise ValueError("checker: give the checker's source exactly when the comparator is 'checker'")
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,9 @@ from hardening import RUNAS, Settings, make_oom_victim, set_dumpable, unprivileg
 
 WORK = "/work"
 RUN_DIR = "/work/run"
+# Trusted programs of the request (a checker): root's, readable by programs, writable by none, so
+# a program cannot replace the checker that judges its later cases.
+JUDGE_DIR = "/work/judge"
 SCRATCH_DIRS = ("/tmp", "/dev/shm", "/dev/mqueue")  # writable by programs; /dev/mqueue: POSIX queues
 # Reset to these after every visit, so a directory's times carry nothing from one sample to the next.
 QUIET_DIRS = (WORK, RUN_DIR, "/tmp", "/dev/shm")
@@ -409,6 +412,28 @@ def write_files(files: dict[str, str]) -> None:
             os.fchown(fd, Settings.uid, Settings.gid)  # the program may rewrite its inputs
 
 
+def write_judge_files(files: dict[str, str]) -> None:
+    if not files:
+        return
+    os.makedirs(JUDGE_DIR, 0o755, exist_ok=True)
+    os.chmod(JUDGE_DIR, 0o755)
+    for name, content in files.items():
+        if "/" in name or name in ("", ".", ".."):
+            raise ValueError(f"bad file name {name!r}")
+        with open(os.path.join(JUDGE_DIR, name), "w") as f:
+            f.write(content)
+        os.chmod(os.path.join(JUDGE_DIR, name), 0o644)
+
+
+def remove_files(names: list[str]) -> None:
+    """Files we wrote for one run only (a checker's answer file): gone before the next run."""
+    for name in names:
+        path = os.path.join(RUN_DIR, name)
+        with contextlib.suppress(OSError):
+            if os.path.lexists(path):
+                remove_tree(path)
+
+
 def remove_tree(path: str) -> None:
     """Remove `path`, whatever the program made of it: links are removed, never followed; any
     depth, with no recursion and no long paths (each nested directory's entries are moved up to
@@ -478,6 +503,9 @@ def reset() -> dict:
                 remove_tree(os.path.join(d, name))
             except Exception as exc:
                 reasons.append(f"cannot remove {d}/{name}: {exc}")
+    with contextlib.suppress(OSError):
+        if os.path.lexists(JUDGE_DIR):
+            remove_tree(JUDGE_DIR)  # ours; made again by the next visit that needs it
     try:
         extra = [n for n in os.listdir(WORK) if n != "run"]
     except OSError as exc:
@@ -520,8 +548,10 @@ def verdict_lines(channel: str) -> list[dict]:
 def handle(req: dict) -> dict:
     op = req["op"]
     if op == "exec":
+        write_judge_files(req.get("judge_files", {}))
         write_files(req.get("files", {}))
         result = run(req, req["argv"])
+        remove_files(req.get("remove_after", []))
     elif op == "pyjudge":
         result = run(req, lambda: pyjudge.main(req))
         result["tests"] = verdict_lines(result.pop("stdout"))

@@ -184,3 +184,34 @@ async def test_a_case_just_over_its_cpu_limit_runs_twice_before_it_is_a_timeout(
     far_over = busy_function("f", 2.0) + "f()\n"  # past the margin: killed, not run again
     r = await sb.judge(JudgeSpec("python", far_over, cases=(StdioCase("", ""),), timeout_ms=500))
     assert r.tests[0].verdict is Verdict.TIMEOUT and r.wall_ms < 2_000, r
+
+
+# Any two non-negative integers that sum to n are right (several valid answers): a checker decides.
+SUM_CHECKER = (
+    "import sys\ninp, out, ans = (open(p).read() for p in sys.argv[1:4])\n"
+    "n = int(inp)\ntry:\n    a, b = map(int, out.split())\nexcept ValueError:\n    print('not two integers')\n    sys.exit(1)\n"
+    "if a < 0 or b < 0 or a + b != n:\n    print(f'{a} + {b} is not {n}')\n    sys.exit(1)\n"
+)
+
+
+async def test_a_checker_accepts_any_valid_answer_and_cannot_be_reached(sb: Sandbox) -> None:
+    from sandbox import Comparator, OutputMatch
+
+    match = OutputMatch(Comparator.CHECKER, checker=SUM_CHECKER)
+    cases = (StdioCase("5\n", "2 3\n"), StdioCase("9\n", "4 5\n"))
+
+    async def judge(source: str) -> list[Verdict]:
+        r = await sb.judge(JudgeSpec("python", source, cases=cases, output_match=match))
+        assert r.status is RunStatus.OK, r
+        return [t.verdict for t in r.tests]
+
+    assert await judge("n = int(input())\nprint(0, n)") == [Verdict.PASS] * 2  # not the answer file's
+    assert await judge("n = int(input())\nprint(1, n)") == [Verdict.WRONG_ANSWER] * 2
+    assert await judge("print('garbage')") == [Verdict.WRONG_ANSWER] * 2  # the checker's crash too
+    # Replace the checker, or read the answer file of the case before: neither is possible.
+    tamper = (
+        "import os\nfor p in ('/work/judge/checker.py', '/work/judge'):\n    try:\n"
+        "        open(p, 'w').write('raise SystemExit(0)')\n    except OSError:\n        pass\n"
+        "n = int(input())\nprint(open('answer.txt').read() if os.path.exists('answer.txt') else f'{n} 1')"
+    )
+    assert await judge(tamper) == [Verdict.WRONG_ANSWER] * 2
