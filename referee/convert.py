@@ -48,6 +48,7 @@ def _code_from_proto(c: pb.CodeReference, where: str) -> CodeReference:
         memory_mb=c.limits.memory_mb or None,
         stop_on_first_failure=c.stop_on_first_failure,
         prelude=c.prelude,
+        interactor=c.interactor,
         output_match=_output_match_from_proto(c.output_match, f"{where}.output_match"),
     )
 
@@ -111,6 +112,7 @@ def sample_to_proto(s: Sample) -> pb.Sample:
                 limits=pb.Limits(timeout_ms=c.timeout_ms or 0, memory_mb=c.memory_mb or 0),
                 stop_on_first_failure=c.stop_on_first_failure,
                 prelude=c.prelude,
+                interactor=c.interactor,
                 output_match=pb.OutputMatch(
                     comparator=c.output_match.comparator.value,
                     float_tolerance=c.output_match.float_tolerance,

@@ -108,6 +108,7 @@ async def _score(sample: Sample, params: CodeParams, ctx: Context) -> RewardResu
         stop_on_first_failure=ref.stop_on_first_failure,
         prelude=ref.prelude,
         output_match=ref.output_match,
+        interactor=ref.interactor,
     )
     if not spec.source.strip():
         return RewardResult(0.0, Status.OK, "no code in the completion")

@@ -62,9 +62,9 @@ class CodeReference:
     memory_mb: int | None = None
     stop_on_first_failure: bool = False
     prelude: str = ""  # the dataset's trusted code before the program (HumanEval's prompt)
-    output_match: OutputMatch = field(
-        default_factory=OutputMatch
-    )  # stdin/stdout cases: how outputs are compared
+    interactor: str = ""  # interactive problems: the interactor's Python source (see sandbox.JudgeSpec)
+    # stdin/stdout cases: how outputs are compared
+    output_match: OutputMatch = field(default_factory=OutputMatch)
 
 
 @dataclass(frozen=True, slots=True)

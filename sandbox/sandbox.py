@@ -55,6 +55,16 @@ CHECKER_ARGV = (
     "output.txt",
     "answer.txt",
 )
+# An interactor, from the request: testlib's arguments; {private} is its own directory.
+INTERACTOR_ARGV = (
+    "/usr/bin/python3",
+    "-E",
+    "-S",
+    "{private}/interactor.py",
+    "{private}/input.txt",
+    "{private}/output.txt",
+    "{private}/answer.txt",
+)
 BORDERLINE = 0.2  # a stdin/stdout case over its CPU time by less than this share runs once more  # two interpreters and the imports, before the first test's clock starts
 
 
@@ -124,6 +134,8 @@ class Sandbox:
             raise ValueError("judge: give test_code or cases (not both)")
         if len(spec.cases) > self.config.max_tests:
             raise ValueError(f"cases: {len(spec.cases)} is over the maximum {self.config.max_tests}")
+        if spec.interactor and not spec.cases:
+            raise ValueError("interactor: needs cases (each case's stdin is the interactor's input)")
         if spec.prelude and lang.name != "python":
             raise ValueError(f"prelude: Python only, not {lang.name}")
         if spec.test_code and lang.name != "python":
@@ -216,6 +228,11 @@ class Sandbox:
                 )
                 continue
             limit_ms = min(timeout_ms, left_ms)
+            if spec.interactor:
+                outcomes.append(
+                    await self._interact(c, lang, f"case {i + 1}", case, limit_ms, spec.interactor, files)
+                )
+                continue
             result = await self._run_case(
                 c, lang, case, limit_ms, files if not lang.compile else {}, first=i == 0
             )
@@ -228,6 +245,41 @@ class Sandbox:
             else:
                 outcomes.append(_case_outcome(name, case, result, spec.output_match))
         return _judged(outcomes)  # the visit's end resets the container (`_visit`)
+
+    async def _interact(
+        self,
+        c: Container,
+        lang: Language,
+        name: str,
+        case: StdioCase,
+        limit_ms: int,
+        interactor: str,
+        files: dict[str, str],
+    ) -> TestOutcome:
+        """One case of an interactive problem: the interactor's exit code is the verdict, unless
+        the program ran out of time or memory first."""
+        req = {
+            "op": "interact",
+            "argv": list(lang.run),
+            "files": files,
+            "interactor_argv": list(INTERACTOR_ARGV),
+            "interactor_files": {
+                "interactor.py": interactor,
+                "input.txt": case.stdin,
+                "answer.txt": case.expected_stdout,
+            },
+        }
+        reply = await self._call(c, req, limit_ms)
+        r = _result(reply, limit_ms)
+        said = reply.get("interactor_said", "").strip().splitlines()
+        if r.status not in (RunStatus.OK, RunStatus.RUNTIME_ERROR):
+            return TestOutcome(name, Verdict(r.status.value), r.detail, r.wall_ms)
+        if reply.get("interactor_exit") != 0:  # its verdict first: a program it hung up on dies of SIGPIPE
+            why = said[-1][:150] if said else f"exit code {reply.get('interactor_exit')}"
+            return TestOutcome(name, Verdict.WRONG_ANSWER, f"interactor: {why}", r.wall_ms)
+        if r.status is RunStatus.RUNTIME_ERROR:
+            return TestOutcome(name, Verdict.RUNTIME_ERROR, r.detail, r.wall_ms)
+        return TestOutcome(name, Verdict.PASS, "", r.wall_ms)
 
     async def _checked(
         self, c: Container, name: str, case: StdioCase, result: ExecuteResult, checker: str, write: bool
@@ -333,7 +385,7 @@ class Sandbox:
         if self.config.runtime == "runsc":  # the host cgroup sees gVisor, not the program: watch inside
             req["memory_limit_bytes"] = (c.memory_mb + self.config.supervisor_overhead_mb) << 20
         # A program's limit is CPU time, cut at its wall backstop inside; the judge's is wall time.
-        wall_ms = _backstop_ms(timeout_ms) if req["op"] == "exec" else timeout_ms
+        wall_ms = _backstop_ms(timeout_ms) if req["op"] in ("exec", "interact") else timeout_ms
         t0 = time.monotonic()
         try:
             reply = await c.call(req, (wall_ms + self.config.host_grace_ms) / 1000)

@@ -137,9 +137,12 @@ class JudgeSpec:
     # in its process (stdin/stdout: the two are one file), and assert-style tests see the
     # prelude's definitions, never the program's versions of them.
     prelude: str = ""
-    output_match: OutputMatch = field(
-        default_factory=OutputMatch
-    )  # stdin/stdout cases: how outputs are compared
+    # Interactive problems: Python source of an interactor, run against the program for each case
+    # (testlib's protocol: `interactor input output answer`, its stdin the program's stdout and
+    # back; exit 0 accepts). The case's stdin is the interactor's input file, not the program's.
+    interactor: str = ""
+    # stdin/stdout cases: how outputs are compared
+    output_match: OutputMatch = field(default_factory=OutputMatch)
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,6 +179,18 @@ def test_dataset_rows_through_grpc(client: RefereeClient) -> None:
         client.score(bad, ["code"])
 
 
+def test_interactive_problem_through_grpc(client: RefereeClient) -> None:
+    interactor = "import sys\nn = int(open(sys.argv[1]).read())\nprint(n, flush=True)\nsys.exit(0 if int(input()) == 2 * n else 1)\n"
+    code = {"language": "python", "cases": [{"stdin": "21", "expected_stdout": ""}], "interactor": interactor}
+    samples = [
+        {"id": "right", "prompt": "p", "completion": "print(2 * int(input()))", "code": code},
+        {"id": "wrong", "prompt": "p", "completion": "print(int(input()))", "code": code},
+    ]
+    results = {r.id: r.rewards["code"] for r in client.score(samples, ["code"])}
+    assert (results["right"].value, results["wrong"].value) == (1.0, 0.0), results
+    assert "interactor" in results["wrong"].detail
+
+
 def test_one_bad_sample_does_not_fail_its_batch(client: RefereeClient) -> None:
     samples = [MATH, {"id": "no-gold", "prompt": "p", "completion": "\\boxed{1}"}]
     good, bad = client.score(samples, ["accuracy"])

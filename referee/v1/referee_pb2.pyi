@@ -55,7 +55,7 @@ class MathReference(_message.Message):
     def __init__(self, gold: _Optional[str] = ...) -> None: ...
 
 class CodeReference(_message.Message):
-    __slots__ = ("language", "test_code", "entry_point", "cases", "limits", "stop_on_first_failure", "prelude", "output_match")
+    __slots__ = ("language", "test_code", "entry_point", "cases", "limits", "stop_on_first_failure", "prelude", "output_match", "interactor")
     LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     TEST_CODE_FIELD_NUMBER: _ClassVar[int]
     ENTRY_POINT_FIELD_NUMBER: _ClassVar[int]
@@ -64,6 +64,7 @@ class CodeReference(_message.Message):
     STOP_ON_FIRST_FAILURE_FIELD_NUMBER: _ClassVar[int]
     PRELUDE_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_MATCH_FIELD_NUMBER: _ClassVar[int]
+    INTERACTOR_FIELD_NUMBER: _ClassVar[int]
     language: str
     test_code: str
     entry_point: str
@@ -72,7 +73,8 @@ class CodeReference(_message.Message):
     stop_on_first_failure: bool
     prelude: str
     output_match: OutputMatch
-    def __init__(self, language: _Optional[str] = ..., test_code: _Optional[str] = ..., entry_point: _Optional[str] = ..., cases: _Optional[_Iterable[_Union[IOCase, _Mapping]]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., stop_on_first_failure: _Optional[bool] = ..., prelude: _Optional[str] = ..., output_match: _Optional[_Union[OutputMatch, _Mapping]] = ...) -> None: ...
+    interactor: str
+    def __init__(self, language: _Optional[str] = ..., test_code: _Optional[str] = ..., entry_point: _Optional[str] = ..., cases: _Optional[_Iterable[_Union[IOCase, _Mapping]]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., stop_on_first_failure: _Optional[bool] = ..., prelude: _Optional[str] = ..., output_match: _Optional[_Union[OutputMatch, _Mapping]] = ..., interactor: _Optional[str] = ...) -> None: ...
 
 class OutputMatch(_message.Message):
     __slots__ = ("comparator", "float_tolerance", "ignore_case", "checker")

@@ -22,7 +22,7 @@ def make_oom_victim() -> None:
 class Settings:
     """Fixed for the container's life, from the host (argv[1], JSON)."""
 
-    uid = gid = 10001  # the programs' uid
+    uid = gid = 10001  # the programs' uid; an interactor runs as uid + 1 (INTERACTOR_UID)
     nproc: int | None = None  # RLIMIT_NPROC for the programs (gVisor); None: the host's pids cgroup
     cpus = 1.0  # the container's CPU quota: how fast a run can use up its CPU time
     max_files: int | None = None  # files a run may create (gVisor: its tmpfs has no nr_inodes)
@@ -31,9 +31,10 @@ class Settings:
 RUNAS = "/opt/referee/runas"  # built from runas.c into the image
 
 
-def unprivileged_argv(argv: list[str], cpu_s: int = 0) -> list[str]:
+def unprivileged_argv(argv: list[str], cpu_s: int = 0, uid: int | None = None) -> list[str]:
     """`argv` run as the sandbox uid, with no groups, no capabilities (none in the bounding set
     either) and a CPU-time limit (0: ours). Through an exec of runas: the limit cannot be set
     from outside afterwards, as prlimit(2) on another uid's process needs CAP_SYS_RESOURCE,
     which we do not hold."""
-    return [RUNAS, str(Settings.uid), str(Settings.gid), str(cpu_s), *argv]
+    uid = Settings.uid if uid is None else uid
+    return [RUNAS, str(uid), str(uid if uid != Settings.uid else Settings.gid), str(cpu_s), *argv]

@@ -160,14 +160,16 @@ def child_setup(
     os.chdir(cwd)
 
 
-def spawn(argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s: int) -> int:
+def spawn(
+    argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s: int, uid: int | None = None
+) -> int:
     """Start a program as the sandbox uid with posix_spawn (vfork: no copy of our page tables,
     ~3 ms less than fork here), in its own session, signals at their defaults, in our cwd (the
     run dir). File size, core and process limits are ours, inherited; the OOM score is set from
     outside right after (raising it needs no privilege)."""
     pid = os.posix_spawn(  # runas reports a program it cannot start, and exits 127 like a shell
         RUNAS,
-        unprivileged_argv(argv, cpu_s),
+        unprivileged_argv(argv, cpu_s, uid),
         PROGRAM_ENV,
         setsid=True,
         setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
@@ -384,6 +386,89 @@ def run(req: dict, target) -> dict:
     }
 
 
+def interact(req: dict) -> dict:
+    """Run the program against an interactor: each one's stdout is the other's stdin (testlib's
+    interactive protocol). The interactor runs as another uid (the program's + 1), from a
+    directory only it can read: the program can neither read the test's input and answer nor
+    signal the interactor. The program's CPU limit and wall backstop hold for both."""
+    private = write_private_files(req["interactor_files"])
+    cap = req["output_cap_bytes"]
+    pipes = Pipes(b"", cap, cap)  # its "stdout" carries the interactor's stderr, "stderr" the program's
+    to_interactor, to_program = os.pipe(), os.pipe()
+    cpu_s = int(req["timeout_ms"] / 1000) + 1
+    oom_before = oom_kills()
+    t0 = time.monotonic()
+    try:
+        program = spawn(req["argv"], to_program[0], to_interactor[1], pipes.w_err, cpu_s)
+        argv = [a.replace("{private}", private) for a in req["interactor_argv"]]
+        interactor = spawn(argv, to_interactor[0], to_program[1], pipes.w_out, cpu_s, uid=Settings.uid + 1)
+    except OSError:
+        pipes.close_all()
+        raise
+    finally:
+        for fd in (*to_interactor, *to_program):
+            os.close(fd)
+    pipes.started()
+    watch = Watch(req, judge=False)
+    exits: dict[int, int] = {}
+    stop = ""
+    drain_until = float("inf")
+    while True:
+        if len(exits) == 2 and (pipes.drained() or time.monotonic() >= drain_until):
+            break
+        if len(exits) < 2 and (stop := watch.over()):
+            break
+        for p, st in pipes.pump(min(watch.next_wake(), drain_until) - time.monotonic()):
+            exits[p] = st
+            if program in exits and interactor in exits:
+                drain_until = time.monotonic() + 0.05
+        if pipes.output_limited:
+            stop = "output"
+            break
+    kill_all_and_reap()
+    judge_said, stderr = pipes.close()
+    code = {p: os.waitstatus_to_exitcode(exits[p]) if p in exits else -9 for p in (program, interactor)}
+    return {
+        "exit_code": code[program],
+        "interactor_exit": code[interactor],
+        "interactor_said": judge_said[-2000:],
+        "timed_out": stop in ("cpu", "idle", "wall"),
+        "starved": stop == "starved",
+        "time_over": stop,
+        "time_detail": watch.deadline.why(stop)
+        if watch.deadline and stop in ("cpu", "idle", "starved")
+        else "",
+        "output_limited": stop == "output",
+        "files_limited": stop == "files",
+        "oom_killed": stop == "memory" or (oom_before >= 0 and oom_kills() > oom_before),
+        "leftovers": False,
+        "stdout": "",
+        "stderr": stderr,
+        "wall_ms": round((time.monotonic() - t0) * 1000, 3),
+    }
+
+
+def write_private_files(files: dict[str, str]) -> str:
+    """The interactor's own directory: its uid's, mode 0700; the program's uid cannot enter."""
+    private = os.path.join(JUDGE_DIR, "private")
+    owner = Settings.uid + 1
+    os.makedirs(private, exist_ok=True)
+    os.chmod(JUDGE_DIR, 0o755)
+    os.chown(private, owner, owner)
+    os.chmod(private, 0o700)
+    for name, content in files.items():
+        if "/" in name or name in ("", ".", ".."):
+            raise ValueError(f"bad file name {name!r}")
+        path = os.path.join(private, name)
+        if os.path.lexists(path):
+            remove_tree(path)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with open(fd, "w") as f:
+            f.write(content)
+            os.fchown(fd, owner, owner)
+    return private
+
+
 def count_files(cap: int) -> int:
     """Entries under the writable dirs, counted up to just past `cap` (then it stops looking)."""
     n, stack = 0, [RUN_DIR, *SCRATCH_DIRS]
@@ -555,7 +640,10 @@ def handle(req: dict) -> dict:
     elif op == "pyjudge":
         result = run(req, lambda: pyjudge.main(req))
         result["tests"] = verdict_lines(result.pop("stdout"))
-    if op in ("exec", "pyjudge"):
+    elif op == "interact":
+        write_files(req.get("files", {}))
+        result = interact(req)
+    if op in ("exec", "pyjudge", "interact"):
         if req.get("reset"):  # end of the visit: saves a round trip
             result["reset"] = reset()
         return result
