@@ -30,8 +30,16 @@ __all__ = ["SANDBOX_GID", "SANDBOX_UID", "build", "image_exists"]
 log = logging.getLogger(__name__)
 
 SANDBOX_UID = SANDBOX_GID = 10001
-PACKAGES = ("python3", "gcc", "g++", "nodejs")
-REQUIRED_BINARIES = ("usr/bin/python3", "usr/bin/gcc", "usr/bin/g++", "usr/bin/node")
+# python3-numpy: EvalPlus's test code (and many programs) import numpy. sandbox/Dockerfile lists
+# the same packages (tests/sandbox/test_units.py checks).
+PACKAGES = ("python3", "python3-numpy", "gcc", "g++", "nodejs")
+REQUIRED_BINARIES = (  # a rootfs without one of these is topped up with PACKAGES
+    "usr/bin/python3",
+    "usr/lib/python3/dist-packages/numpy/__init__.py",
+    "usr/bin/gcc",
+    "usr/bin/g++",
+    "usr/bin/node",
+)
 DEBIAN_SUITE = "bookworm"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 # Not needed at run time, and less for a program to poke at.

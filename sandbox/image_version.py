@@ -21,7 +21,7 @@ GUEST_FILES = (
     "referee_wire.py",
     "runas.c",
 )
-_BASE_VERSION = "0.2.0"  # bump when the package list in image.py changes
+_BASE_VERSION = "0.3.0"  # bump when the package list in image.py changes
 
 
 def _guest_hash() -> str:

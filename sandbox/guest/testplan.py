@@ -14,20 +14,27 @@ A *test* is something that executes checks, found in this order:
    a `unittest.TestCase` subclass, called after the whole code ran as setup.
 
 Everything else is setup, run in order; a failing setup statement is never dropped (the tests
-after it fail with its error, or, after the last test, it fails as a test of its own). Every
-non-trivial `assert` is instrumented with a call of `CHECK_HOOK`, so the judge can tell a test
-that checked something from one that ran no check at all (which is never a pass).
+after it fail with its error, or, after the last test, it fails as a test of its own).
+
+Checks are counted, so the judge can tell a test that checked something from one that ran no
+check at all (which is never a pass): every non-trivial `assert` is preceded by a call of
+`CHECK_HOOK`, and every call of a function whose name starts with `assert` or `fail`
+(`self.assertEqual`, `np.testing.assert_allclose`, `with self.assertRaises(...)`) goes through
+`CHECKED_CALL`, which counts it and makes it.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import copy
 from dataclasses import dataclass, field
 
-__all__ = ["CHECK_HOOK", "UNITTEST_HOOK", "NoTests", "Step", "TestPlan", "plan"]
+__all__ = ["CHECKED_CALL", "CHECK_HOOK", "UNITTEST_HOOK", "NoTests", "Step", "TestPlan", "plan"]
 
 CHECK_HOOK = "__referee_check__"  # called right before every non-trivial assert
+CHECKED_CALL = "__referee_checked_call__"  # (function, *args, **kwargs): counts, then calls
+CHECK_CALL_PREFIXES = ("assert", "fail")
 UNITTEST_HOOK = "__referee_unittest__"  # runs one unittest method: (class, method name)
 MAX_TITLE_CHARS = 80
 
@@ -183,15 +190,28 @@ def _call_step(source: str, title: str) -> Step:
 
 
 def _module(stmt: ast.stmt) -> ast.Module:
-    return _instrument(ast.Module([stmt], []))
+    """`stmt` alone, instrumented: a copy, so the tree the plan is read from stays as written."""
+    return _instrument(ast.Module([copy.deepcopy(stmt)], []))
 
 
 class _Hook(ast.NodeTransformer):
     def visit_Assert(self, node: ast.Assert) -> ast.AST | list[ast.stmt]:
+        self.generic_visit(node)
         if _trivially_true(node):
             return node
         call = ast.Expr(ast.Call(ast.Name(CHECK_HOOK, ast.Load()), [], []))
         return [ast.copy_location(call, node), node]
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        if not _callee_name(node.func).startswith(CHECK_CALL_PREFIXES):
+            return node
+        checked = ast.Call(ast.Name(CHECKED_CALL, ast.Load()), [node.func, *node.args], node.keywords)
+        return ast.copy_location(checked, node)
+
+
+def _callee_name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _instrument(module: ast.Module) -> ast.Module:

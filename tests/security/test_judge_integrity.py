@@ -116,15 +116,19 @@ async def test_prompt_helpers_come_from_the_prelude_not_the_program(sb: Sandbox)
 
 # --- 2. a test is something that executes checks ---------------------------------------------
 
-# EvalPlus (HumanEval+) layout, as its dataset ships it, less `import numpy` (not in the image yet):
-# the asserts live in a helper that check() loops over.
-EVALPLUS = """
+# EvalPlus (HumanEval+) layout, as its dataset ships it: the asserts live in a helper that
+# check() loops over, and float results are checked by numpy's assert_allclose.
+EVALPLUS_HELPERS = """
+import numpy as np
+
 def is_floats(x) -> bool:
     # check if it is float; List[float]; Tuple[float]
     if isinstance(x, float):
         return True
     if isinstance(x, (list, tuple)):
         return all(isinstance(i, float) for i in x)
+    if isinstance(x, np.ndarray):
+        return x.dtype == np.float64 or x.dtype == np.float32
     return False
 
 
@@ -134,9 +138,13 @@ def assertion(out, exp, atol):
     if atol == 0 and is_floats(exp):
         atol = 1e-6
     if not exact_match and atol != 0:
-        assert abs(out - exp) <= atol
+        np.testing.assert_allclose(out, exp, atol=atol)
     else:
         assert exact_match
+"""
+EVALPLUS = (
+    EVALPLUS_HELPERS
+    + """
 
 
 def check(candidate):
@@ -145,6 +153,7 @@ def check(candidate):
     for i, (inp, exp) in enumerate(zip(inputs, results)):
         assertion(candidate(*inp), exp, 0)
 """
+)
 ISCUBE = "def iscube(a):\n    a = abs(a)\n    return int(round(a ** (1. / 3))) ** 3 == a\n"
 NOT_ISCUBE = ISCUBE.replace("== a", "!= a")  # wrong on every input
 
@@ -174,6 +183,24 @@ async def test_indirect_asserts_are_tests(sb: Sandbox, name: str) -> None:
     assert good.total >= 1 and good.passed == good.total, good
     wrong = await judge(sb, NOT_ISCUBE, tests, entry_point=entry)
     assert wrong.passed == 0, wrong
+
+
+async def test_evalplus_float_results_go_through_numpy(sb: Sandbox) -> None:
+    # HumanEval/2 (truncate_number) in EvalPlus's shape: results close but not equal to the
+    # expected floats are judged by np.testing.assert_allclose, a check like an assert.
+    tests = EVALPLUS_HELPERS + (
+        "\n\ndef check(candidate):\n    inputs = [[3.5], [1.33], [123.456]]\n"
+        "    results = [0.5, 0.33000000000000007, 0.45600000000000307]\n"
+        "    for i, (inp, exp) in enumerate(zip(inputs, results)):\n        assertion(candidate(*inp), exp, 0)\n"
+    )
+    good = await judge(
+        sb, "def truncate_number(x):\n    return x - int(x)\n", tests, entry_point="truncate_number"
+    )
+    assert (good.passed, good.total) == (1, 1), good
+    near = "def truncate_number(x):\n    return round(x - int(x), 12)\n"  # within atol: passes via numpy
+    assert (await judge(sb, near, tests, entry_point="truncate_number")).passed == 1
+    off = "def truncate_number(x):\n    return x - int(x) + 1e-3\n"
+    assert (await judge(sb, off, tests, entry_point="truncate_number")).passed == 0
 
 
 async def test_failures_after_the_last_direct_assert_count(sb: Sandbox) -> None:
