@@ -114,8 +114,12 @@ class Deadline:
     ("cpu", "idle" or "starved"). CPU accrues at most `cpus` seconds per second (the container's
     quota), so it is read only when the limit could have been reached: cheap to poll."""
 
-    def __init__(self, clock: RunClock, cpu_limit_s: float, cpus: float = 1.0) -> None:
-        self.clock, self.limit_s, self.cpus = clock, cpu_limit_s, max(cpus, 0.1)
+    def __init__(self, clock: RunClock, cpu_limit_s: float, cpus: float = 1.0, margin: float = 0.0) -> None:
+        # With a margin the run is killed only at (1 + margin) x the limit, so that a caller can
+        # tell "over by a little" (run it again) from "over by far"; details name the limit.
+        self.clock, self.shown_limit_s, self.cpus = clock, cpu_limit_s, max(cpus, 0.1)
+        cpu_limit_s *= 1 + margin
+        self.limit_s = cpu_limit_s
         self.t0 = time.monotonic()
         self.cpu0 = clock.cpu_s()
         self.waited0 = clock.waited_s()
@@ -144,11 +148,15 @@ class Deadline:
         self.next_check = now + max((self.limit_s - self.cpu_used_s) / self.cpus, MIN_CHECK_S)
         return None
 
+    def used_s(self) -> float:
+        """CPU time the run has used so far."""
+        return self.clock.cpu_s() - self.cpu0
+
     def why(self, reason: str) -> str:
         """The detail for a run that `check()` ended with `reason`."""
-        limit_ms, wall_ms = self.limit_s * 1000, (time.monotonic() - self.t0) * 1000
+        limit_ms, wall_ms = self.shown_limit_s * 1000, (time.monotonic() - self.t0) * 1000
         if reason == "cpu":
-            return f"used {self.cpu_used_s * 1000:.0f} ms of CPU time (limit {limit_ms:.0f} ms)"
+            return f"used over {self.cpu_used_s * 1000:.0f} ms of CPU time (limit {limit_ms:.0f} ms)"
         if reason == "idle":
             return (
                 f"idle: {self.cpu_used_s * 1000:.0f} ms of CPU in {wall_ms:.0f} ms of wall time "

@@ -41,6 +41,7 @@ ENV = {"PATH": "/usr/bin:/bin", "HOME": "/work/run", "LANG": "C.UTF-8", "PYTHOND
 OOM_CONTROL = "/sys/fs/cgroup/memory/memory.oom_control"
 MAX_REPLY_BYTES = 16 * 1024 * 1024
 MAX_DETAIL_CHARS = 200  # a verdict line stays under ~1.2 KB whatever the exception says
+BORDERLINE = 0.2  # a test over its CPU time by less than this share runs once more (clock.Deadline)
 LOAD_EXTRA_S = 2.0  # the candidate's interpreter start, on top of a test's limit, to load the program
 
 
@@ -207,7 +208,7 @@ class Judge:
     def invoke(self, cand: Candidate, what: str, msg: dict, objects: bool = False):
         """One call of the candidate, under the current step's time limit."""
         if self.deadline is None or self.deadline.clock is not cand.clock:
-            self.deadline = Deadline(cand.clock, self.timeout_s, self.cpus)  # a fresh candidate
+            self.deadline = Deadline(cand.clock, self.timeout_s, self.cpus, BORDERLINE)  # a fresh candidate
         try:
             if cand is not self.cand:
                 raise CandidateFailed(
@@ -262,12 +263,24 @@ class Judge:
             verdict, _, detail = cand.load_error.partition(": ")
         else:
             verdict, detail = self.step(code, ns)
+            if verdict == "PASS" and self._over_limit():  # by under BORDERLINE: once more decides
+                verdict, detail = self.step(code, ns)
+                if verdict == "PASS" and (used := self._over_limit()):
+                    verdict, detail = (
+                        "TIMEOUT",
+                        f"used {used * 1000:.0f} ms of CPU time (limit {self.timeout_s * 1000:.0f} ms), twice",
+                    )
             if verdict == "PASS" and not self.checks:
                 verdict, detail = "WRONG_ANSWER", "the test ran no check (no assert was executed)"
         self.emit(
             name=name, verdict=verdict, detail=_clip(detail), ms=round((time.monotonic() - t0) * 1000, 3)
         )
         return verdict == "PASS"
+
+    def _over_limit(self) -> float:
+        """The CPU time of the step just run when it was over its limit (0.0 when within it)."""
+        used = self.deadline.used_s() if self.deadline is not None else 0.0
+        return used if used > self.timeout_s else 0.0
 
     def namespace(self, plan: testplan.TestPlan, entry_point: str) -> dict:
         """The tests' globals: see the module doc for what is in them, and why nothing else is."""

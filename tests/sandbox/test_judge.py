@@ -215,3 +215,29 @@ async def test_a_checker_accepts_any_valid_answer_and_cannot_be_reached(sb: Sand
         "n = int(input())\nprint(open('answer.txt').read() if os.path.exists('answer.txt') else f'{n} 1')"
     )
     assert await judge(tamper) == [Verdict.WRONG_ANSWER] * 2
+
+
+async def test_an_assert_test_just_over_its_cpu_limit_runs_twice_before_it_is_a_timeout(sb: Sandbox) -> None:
+    from sandbox.testing import busy_function
+
+    over = busy_function("slow", 0.54) + "def f():\n    return slow()\n"  # 1.08x a 500 ms limit
+    r = await sb.judge(
+        JudgeSpec("python", over, test_code="assert f() == 1\n", entry_point="f", timeout_ms=500)
+    )
+    [t] = r.tests
+    assert t.verdict is Verdict.TIMEOUT and "limit 500 ms), twice" in t.detail, r
+    once = (
+        busy_function("slow", 0.54) + busy_function("fast", 0.05) + "import os\n\n\ndef f():\n"
+        "    if os.path.exists('ran'):\n        return fast()\n    open('ran', 'w').close()\n    return slow()\n"
+    )
+    r = await sb.judge(
+        JudgeSpec("python", once, test_code="assert f() == 1\n", entry_point="f", timeout_ms=500)
+    )
+    assert r.passed == 1, r
+    far = busy_function("f", 3.0)  # past the margin: killed at 600 ms, not run again
+    r = await sb.judge(
+        JudgeSpec("python", far, test_code="assert f() == 1\n", entry_point="f", timeout_ms=500)
+    )
+    assert (
+        r.tests[0].verdict is Verdict.TIMEOUT and "limit 500 ms" in r.tests[0].detail and r.wall_ms < 2_500
+    ), r
