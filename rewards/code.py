@@ -75,10 +75,12 @@ def _canonical(name: str) -> str:
 @group_reward("code", params=CodeParams, group=False)
 async def code_reward(samples: Sequence[Sample], params: CodeParams, ctx: Context) -> list[RewardResult]:
     """Fraction of the sample's tests the program passes (mode=fraction), or 1.0 only when all pass
-    (mode=all_or_nothing); 0.0 on compile errors. Tests are assert-style Python (HumanEval/MBPP,
-    each top-level assert or each assert of `check(candidate)` is one test) or stdin/stdout cases
-    (the whole output must match up to trailing whitespace). A test that times out fails alone.
-    The open-r1/DeepSeek-R1 code reward, hardened against reward hacking."""
+    (mode=all_or_nothing); 0.0 on compile errors and on a program over the size limit. Tests are
+    assert-style Python (what a test is: sandbox/guest/testplan.py; test code with none is
+    INVALID_INPUT) or stdin/stdout cases compared by the sample's `output_match` (whole output by
+    default; tokens, float tolerance, a checker program) or judged by an interactor; a dataset
+    row's preset (rewards/datasets) builds either. A test that times out fails alone. The
+    open-r1/DeepSeek-R1 code reward, hardened against reward hacking."""
     if ctx.sandbox is None:
         return [RewardResult.fail(Status.SANDBOX_ERROR, "no sandbox configured on this server")] * len(
             samples
