@@ -76,7 +76,9 @@ def exec_(
     file: Annotated[Path, typer.Argument(help="program source file", exists=True, dir_okay=False)],
     language: Annotated[str, typer.Option("--language", "-l", help="python, c, cpp, …")] = "python",
     stdin: Annotated[Path | None, typer.Option(help="file fed to the program's stdin", exists=True)] = None,
-    timeout: Annotated[float | None, typer.Option(help="wall-clock limit in seconds")] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="CPU-time limit in seconds (the wall clock is a backstop)")
+    ] = None,
     memory_mb: Annotated[int | None, typer.Option(help="memory limit in MiB")] = None,
     server: Annotated[str | None, typer.Option(help="HOST:PORT of a server; default: run in-process")] = None,
     config: ConfigOpt = None,
@@ -84,7 +86,7 @@ def exec_(
     """Run one program in the sandbox and print the result as one JSON object.
 
     Exits 0 whenever a result was produced, TIMEOUT and RUNTIME_ERROR included."""
-    from google.protobuf import json_format
+    from referee.convert import execute_response_to_json, execute_result_to_proto
 
     source = file.read_text()
     stdin_text = stdin.read_text() if stdin else ""
@@ -99,7 +101,7 @@ def exec_(
                 )
             except RefereeError as exc:
                 raise _fail(str(exc)) from None
-        out = json_format.MessageToDict(response, always_print_fields_with_no_presence=True)
+        out = execute_response_to_json(response)
     else:
         from referee.engine import Engine
         from sandbox import ExecuteSpec
@@ -116,14 +118,7 @@ def exec_(
             result = asyncio.run(run())
         except ValueError as exc:
             raise _fail(str(exc)) from None
-        out = {
-            "status": str(result.status),
-            "exit_code": result.exit_code,
-            "stdout": result.stdout,
-            "stderr": result.stderr,
-            "wall_ms": round(result.wall_ms, 2),
-            "detail": result.detail,
-        }
+        out = execute_response_to_json(execute_result_to_proto(result))
     typer.echo(json.dumps(out, ensure_ascii=False))
 
 

@@ -19,9 +19,11 @@ from rewards.datasets import code_reference
 from rewards.errors import InvalidRequest
 from rewards.registry import Reward
 from rewards.types import CodeReference, IOCase, MathReference, RewardResult, Sample, SampleResult, Status
-from sandbox.types import Comparator, OutputMatch
+from sandbox.types import Comparator, ExecuteResult, OutputMatch
 
 __all__ = [
+    "execute_response_to_json",
+    "execute_result_to_proto",
     "reward_info_to_proto",
     "sample_from_proto",
     "sample_result_from_proto",
@@ -51,6 +53,31 @@ def _code_from_proto(c: pb.CodeReference, where: str) -> CodeReference:
         interactor=c.interactor,
         output_match=_output_match_from_proto(c.output_match, f"{where}.output_match"),
     )
+
+
+def execute_result_to_proto(r: ExecuteResult) -> pb.ExecuteResponse:
+    return pb.ExecuteResponse(
+        status=pb.ExecuteResponse.Status.Value(str(r.status)),
+        exit_code=r.exit_code,
+        stdout=r.stdout,
+        stderr=r.stderr,
+        wall_ms=r.wall_ms,
+        detail=r.detail,
+        cpu_ms=r.cpu_ms,
+    )
+
+
+def execute_response_to_json(m: pb.ExecuteResponse) -> dict[str, Any]:
+    """The one JSON shape of an execute result (`referee exec`, in-process or through a server)."""
+    return {
+        "status": pb.ExecuteResponse.Status.Name(m.status),
+        "exit_code": m.exit_code,
+        "stdout": m.stdout,
+        "stderr": m.stderr,
+        "wall_ms": round(m.wall_ms, 2),
+        "cpu_ms": round(m.cpu_ms, 2),
+        "detail": m.detail,
+    }
 
 
 def _code_from_row(d: pb.DatasetRow, where: str) -> CodeReference:

@@ -25,6 +25,7 @@ from grpc_reflection.v1alpha import reflection
 from referee.auth import TokenInterceptor
 from referee.config import Settings
 from referee.convert import (
+    execute_result_to_proto,
     reward_info_to_proto,
     sample_from_proto,
     sample_result_to_proto,
@@ -207,14 +208,7 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         )
         with self._admit(code=True):
             result = await self.engine.execute(spec)
-        return pb.ExecuteResponse(
-            status=pb.ExecuteResponse.Status.Value(str(result.status)),
-            exit_code=result.exit_code,
-            stdout=result.stdout,
-            stderr=result.stderr,
-            wall_ms=result.wall_ms,
-            detail=result.detail,
-        )
+        return execute_result_to_proto(result)
 
     async def ListRewards(
         self, request: pb.ListRewardsRequest, context: grpc.aio.ServicerContext

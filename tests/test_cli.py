@@ -49,7 +49,10 @@ def test_exec_through_a_server(server, tmp_path: Path) -> None:
     program.write_text("print(6 * 7)")
     done = referee("exec", str(program), "--server", server.target)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["stdout"] == "42\n"
+    remote = json.loads(done.stdout)
+    assert remote["stdout"] == "42\n"
+    local = json.loads(referee("exec", str(program)).stdout)
+    assert remote.keys() == local.keys() and remote["exit_code"] == local["exit_code"] == 0  # one shape
 
 
 def _jsonl(path: Path, rows: list[object]) -> Path:

@@ -182,7 +182,7 @@ class ExecuteRequest(_message.Message):
     def __init__(self, language: _Optional[str] = ..., source: _Optional[str] = ..., stdin: _Optional[str] = ..., files: _Optional[_Mapping[str, str]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ...) -> None: ...
 
 class ExecuteResponse(_message.Message):
-    __slots__ = ("status", "exit_code", "stdout", "stderr", "wall_ms", "detail")
+    __slots__ = ("status", "exit_code", "stdout", "stderr", "wall_ms", "detail", "cpu_ms")
     class Status(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         STATUS_UNSPECIFIED: _ClassVar[ExecuteResponse.Status]
@@ -207,13 +207,15 @@ class ExecuteResponse(_message.Message):
     STDERR_FIELD_NUMBER: _ClassVar[int]
     WALL_MS_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
+    CPU_MS_FIELD_NUMBER: _ClassVar[int]
     status: ExecuteResponse.Status
     exit_code: int
     stdout: str
     stderr: str
     wall_ms: float
     detail: str
-    def __init__(self, status: _Optional[_Union[ExecuteResponse.Status, str]] = ..., exit_code: _Optional[int] = ..., stdout: _Optional[str] = ..., stderr: _Optional[str] = ..., wall_ms: _Optional[float] = ..., detail: _Optional[str] = ...) -> None: ...
+    cpu_ms: float
+    def __init__(self, status: _Optional[_Union[ExecuteResponse.Status, str]] = ..., exit_code: _Optional[int] = ..., stdout: _Optional[str] = ..., stderr: _Optional[str] = ..., wall_ms: _Optional[float] = ..., detail: _Optional[str] = ..., cpu_ms: _Optional[float] = ...) -> None: ...
 
 class ListRewardsRequest(_message.Message):
     __slots__ = ()
