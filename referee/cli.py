@@ -38,12 +38,13 @@ ConfigOpt = Annotated[
 ]
 
 
-def _settings(config: Path | None, **server: Any) -> Any:
+def _settings(config: Path | None, *, off: tuple[str, ...] = (), **server: Any) -> Any:
+    """Settings with the command line's server flags on top; `off` names settings turned off."""
     from pydantic import ValidationError
 
     from referee.config import load_settings
 
-    overrides = {k: v for k, v in server.items() if v is not None}
+    overrides = {k: v for k, v in server.items() if v is not None} | dict.fromkeys(off)
     try:
         return load_settings(config, **({"server": overrides} if overrides else {}))
     except (ValidationError, FileNotFoundError) as exc:
@@ -60,15 +61,32 @@ def _fail(message: str) -> typer.Exit:
 def serve(
     host: Annotated[str | None, typer.Option(help="address to bind [default: 127.0.0.1]")] = None,
     port: Annotated[int | None, typer.Option(help="port to bind [default: 50051]")] = None,
+    metrics_port: Annotated[
+        str | None, typer.Option(help="Prometheus metrics port [default: 9464]; 0: any free port; off: none")
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Run the gRPC reward server until SIGINT/SIGTERM."""
     import logging
 
+    from referee.server import PortInUse
     from referee.server import serve as run
 
+    if metrics_port is not None and metrics_port != "off" and not metrics_port.isdigit():
+        raise _fail(f"--metrics-port: {metrics_port!r} is not a port number, 0 or off")
+    metrics = int(metrics_port) if metrics_port and metrics_port.isdigit() else None
+    settings = _settings(
+        config,
+        off=("metrics_port",) if metrics_port == "off" else (),
+        host=host,
+        port=port,
+        metrics_port=metrics,
+    )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(run(_settings(config, host=host, port=port)))
+    try:
+        asyncio.run(run(settings))
+    except PortInUse as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command("exec")

@@ -261,20 +261,31 @@ async def start_server(
     return server, port, metrics
 
 
+class PortInUse(Exception):
+    """A port the server was told to bind is taken; the message says how to choose another."""
+
+
 async def serve(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then drain in-flight requests and remove every container."""
     async with Engine(settings) as engine:
         server, port, metrics = await start_server(settings, engine)
         host = settings.server.host
         print(f"referee serving on {host}:{port}", flush=True)
-        if settings.server.metrics_port is not None:
-            metrics_port = metrics.serve(host, settings.server.metrics_port)
-            print(f"metrics on http://{host}:{metrics_port}/metrics", flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         try:
+            if settings.server.metrics_port is not None:
+                wanted = settings.server.metrics_port
+                try:
+                    metrics_port = metrics.serve(host, wanted)
+                except OSError as exc:
+                    raise PortInUse(
+                        f"the metrics port {host}:{wanted} cannot be bound ({exc.strerror}): choose another "
+                        "with --metrics-port PORT (0: any free port), or --metrics-port off"
+                    ) from None
+                print(f"metrics on http://{host}:{metrics_port}/metrics", flush=True)
             await stop.wait()
         finally:
             log.info("shutting down: draining in-flight requests for up to %.0f s", settings.server.grace_s)

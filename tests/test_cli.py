@@ -160,3 +160,22 @@ def test_score_dataset_rows_as_they_ship(server, tmp_path: Path) -> None:
     assert rows["wrong"]["total"] == 0.0
     [bad] = [r for r in rows.values() if "error" in r]
     assert "line 5: row.entry_point: expected str" in bad["error"], bad
+
+
+@pytest.mark.docker
+def test_serve_says_which_metrics_port_is_taken_and_exits_cleanly() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = referee("serve", "--port", "0", "--metrics-port", str(port), timeout=120)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert (
+        f"metrics port 127.0.0.1:{port} cannot be bound" in done.stderr
+        and "--metrics-port off" in done.stderr
+    )
+    assert "Traceback" not in done.stderr
+    bad = referee("serve", "--metrics-port", "ninety")
+    assert bad.returncode == 2 and "--metrics-port: 'ninety'" in bad.stderr
