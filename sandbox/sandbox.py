@@ -22,7 +22,7 @@ from sandbox.compare import difference
 from sandbox.config import SandboxConfig
 from sandbox.container import Container, ContainerGone, HostDeadline
 from sandbox.errors import SandboxError
-from sandbox.guest.clock import wall_backstop_s
+from sandbox.guest.clock import BORDERLINE, wall_backstop_s
 from sandbox.guest.testplan import plan as test_plan
 from sandbox.languages import Language, language
 from sandbox.limits import check_sizes, resolve_limits
@@ -44,28 +44,15 @@ __all__ = ["Sandbox"]
 # CPython 3.11's AST constructor keeps its recursion depth per interpreter, not per thread:
 # two threads parsing at once raise "AST constructor recursion depth mismatch" (SystemError).
 _PARSE_LOCK = threading.Lock()
-_JUDGE_START_MS = 3_000
+_JUDGE_START_MS = 3_000  # two interpreters and the imports, before the first test's clock starts
+_PYTHON = language("python").run[:-1]  # the interpreter and its flags, as programs run
 # A checker, from the request: testlib's argument order (input, the program's output, the answer).
-CHECKER_ARGV = (
-    "/usr/bin/python3",
-    "-E",
-    "-S",
-    "/work/judge/checker.py",
-    "input.txt",
-    "output.txt",
-    "answer.txt",
-)
+CHECKER_ARGV = (*_PYTHON, "/work/judge/checker.py", "input.txt", "output.txt", "answer.txt")
 # An interactor, from the request: testlib's arguments; {private} is its own directory.
 INTERACTOR_ARGV = (
-    "/usr/bin/python3",
-    "-E",
-    "-S",
-    "{private}/interactor.py",
-    "{private}/input.txt",
-    "{private}/output.txt",
-    "{private}/answer.txt",
+    *_PYTHON,
+    *(f"{{private}}/{f}" for f in ("interactor.py", "input.txt", "output.txt", "answer.txt")),
 )
-BORDERLINE = 0.2  # a stdin/stdout case over its CPU time by less than this share runs once more  # two interpreters and the imports, before the first test's clock starts
 
 
 def _backstop_ms(timeout_ms: int) -> int:
@@ -271,11 +258,10 @@ class Sandbox:
         }
         reply = await self._call(c, req, limit_ms)
         r = _result(reply, limit_ms)
-        said = reply.get("interactor_said", "").strip().splitlines()
         if r.status not in (RunStatus.OK, RunStatus.RUNTIME_ERROR):
             return TestOutcome(name, Verdict(r.status.value), r.detail, r.wall_ms)
         if reply.get("interactor_exit") != 0:  # its verdict first: a program it hung up on dies of SIGPIPE
-            why = said[-1][:150] if said else f"exit code {reply.get('interactor_exit')}"
+            why = _last_line(reply.get("interactor_said", ""), f"exit code {reply.get('interactor_exit')}")
             return TestOutcome(name, Verdict.WRONG_ANSWER, f"interactor: {why}", r.wall_ms)
         if r.status is RunStatus.RUNTIME_ERROR:
             return TestOutcome(name, Verdict.RUNTIME_ERROR, r.detail, r.wall_ms)
@@ -297,8 +283,7 @@ class Sandbox:
             return TestOutcome(name, Verdict.PASS, "", result.wall_ms)
         if verdict.status is RunStatus.SANDBOX_ERROR:  # the checker was starved: no verdict
             return TestOutcome(name, Verdict.SANDBOX_ERROR, f"checker: {verdict.detail}", result.wall_ms)
-        said = (verdict.stdout.strip() or verdict.stderr.strip()).splitlines()
-        why = said[-1][:150] if said else verdict.detail
+        why = _last_line(verdict.stdout.strip() or verdict.stderr, verdict.detail)
         return TestOutcome(name, Verdict.WRONG_ANSWER, f"checker: {why}", result.wall_ms)
 
     async def _run_case(
@@ -437,6 +422,12 @@ def _result(reply: dict[str, Any], timeout_ms: int) -> ExecuteResult:
     return ExecuteResult(
         status, code, reply["stdout"], reply["stderr"], reply["wall_ms"], detail, reply.get("cpu_ms", 0.0)
     )
+
+
+def _last_line(said: str, otherwise: str) -> str:
+    """What a checker or interactor said last (its reason, by testlib's habit), cut short."""
+    lines = said.strip().splitlines()
+    return lines[-1][:150] if lines else otherwise
 
 
 def _judged(outcomes: list[TestOutcome]) -> JudgeResult:

@@ -33,7 +33,7 @@ import time
 
 import referee_wire as wire
 import testplan
-from clock import Deadline, RunClock
+from clock import BORDERLINE, Deadline, RunClock
 from hardening import unprivileged_argv
 
 CANDIDATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "candidate.py")
@@ -41,7 +41,6 @@ ENV = {"PATH": "/usr/bin:/bin", "HOME": "/work/run", "LANG": "C.UTF-8", "PYTHOND
 OOM_CONTROL = "/sys/fs/cgroup/memory/memory.oom_control"
 MAX_REPLY_BYTES = 16 * 1024 * 1024
 MAX_DETAIL_CHARS = 200  # a verdict line stays under ~1.2 KB whatever the exception says
-BORDERLINE = 0.2  # a test over its CPU time by less than this share runs once more (clock.Deadline)
 LOAD_EXTRA_S = 2.0  # the candidate's interpreter start, on top of a test's limit, to load the program
 
 
