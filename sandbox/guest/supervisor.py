@@ -356,8 +356,7 @@ def run(req: dict, target) -> dict:
         if pipes.output_limited:
             stop = "output"
             break
-    deadline = watch.deadline
-    cpu_ms = (deadline.clock.cpu_s() - deadline.cpu0) * 1000 if deadline else 0.0
+    cpu_ms = watch.deadline.used_s() * 1000 if watch.deadline else 0.0
     if stop == "cpu" and hits_before >= 0 and memory_limit_hits() > hits_before:
         stop = "memory"  # it spent its CPU time in reclaim at the memory limit
     leftovers = bool(other_pids()) if status is not None else False
@@ -368,21 +367,31 @@ def run(req: dict, target) -> dict:
         except ChildProcessError:
             status = 9  # reaped by kill_all_and_reap: it died of our SIGKILL
     stdout, stderr = pipes.close()
-    timed_out = stop in ("cpu", "idle", "wall")
     return {
         "exit_code": os.waitstatus_to_exitcode(status) if status else 0,
-        "timed_out": timed_out,
-        "starved": stop == "starved",  # the machine's fault, not the program's: cannot score
-        "time_over": stop,  # why it was ended, if it was: Watch.over()'s reasons, or "output"
-        "time_detail": deadline.why(stop) if deadline and (timed_out or stop == "starved") else "",
-        "output_limited": stop == "output",
-        "files_limited": stop == "files",
-        "oom_killed": stop == "memory" or (oom_before >= 0 and oom_kills() > oom_before),
+        **stopped(stop, watch, oom_before),
         "leftovers": leftovers,
         "stdout": stdout,
         "stderr": stderr,
         "wall_ms": round(end_ms if end_ms is not None else (time.monotonic() - t0) * 1000, 3),
         "cpu_ms": round(cpu_ms, 3),
+    }
+
+
+def stopped(stop: str, watch: Watch, oom_before: int) -> dict:
+    """A reply's account of why a run ended, from `stop` (Watch.over()'s reasons, "output", or ""
+    when it ended by itself)."""
+    timed_out = stop in ("cpu", "idle", "wall")
+    return {
+        "timed_out": timed_out,
+        "starved": stop == "starved",  # the machine's fault, not the program's: cannot score
+        "time_over": stop,
+        "time_detail": watch.deadline.why(stop)
+        if watch.deadline and (timed_out or stop == "starved")
+        else "",
+        "output_limited": stop == "output",
+        "files_limited": stop == "files",
+        "oom_killed": stop == "memory" or (oom_before >= 0 and oom_kills() > oom_before),
     }
 
 
@@ -432,15 +441,7 @@ def interact(req: dict) -> dict:
         "exit_code": code[program],
         "interactor_exit": code[interactor],
         "interactor_said": judge_said[-2000:],
-        "timed_out": stop in ("cpu", "idle", "wall"),
-        "starved": stop == "starved",
-        "time_over": stop,
-        "time_detail": watch.deadline.why(stop)
-        if watch.deadline and stop in ("cpu", "idle", "starved")
-        else "",
-        "output_limited": stop == "output",
-        "files_limited": stop == "files",
-        "oom_killed": stop == "memory" or (oom_before >= 0 and oom_kills() > oom_before),
+        **stopped(stop, watch, oom_before),
         "leftovers": False,
         "stdout": "",
         "stderr": stderr,
