@@ -8,7 +8,7 @@ from typing import Any
 
 from rewards.errors import InvalidRequest
 
-__all__ = ["json_field", "need"]
+__all__ = ["case_tests", "json_field", "need"]
 
 
 def need(row: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
@@ -30,3 +30,11 @@ def json_field(row: Mapping[str, Any], name: str) -> Any:
     if value is None:
         raise InvalidRequest(f"row.{name}: required")
     return value
+
+
+def case_tests(helpers: str, cases: list, assertion: str) -> str:
+    """Test code for call-based cases: `helpers`, the cases as `_CASES` (JSON keeps lists and
+    ints as the dataset has them), then one test per case, `assertion` formatted with its index
+    `k` (e.g. "assert f(*_CASES[{k}][0]) == _CASES[{k}][1]")."""
+    lines = [helpers, "import json\n", f"_CASES = json.loads({json.dumps(cases)!r})\n"]
+    return "".join(lines + [assertion.format(k=k) + "\n" for k in range(len(cases))])

@@ -14,11 +14,10 @@ tokens among them, which pass wrong answers); tokens is the strict part they sha
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from rewards.datasets._fields import json_field, need
+from rewards.datasets._fields import case_tests, json_field, need
 from rewards.datasets._harness import IMPORTS
 from rewards.errors import InvalidRequest
 from rewards.types import CodeReference, IOCase
@@ -26,9 +25,6 @@ from sandbox.types import Comparator, OutputMatch
 
 # Test-code helpers, trusted: they run in the judge's runner beside the tests.
 CALL_BASED_HELPERS = '''
-import json
-
-
 def _same(out, exp):
     """apps/eval/testing_util.py's call-based comparison."""
     if isinstance(out, tuple):
@@ -83,9 +79,10 @@ def _call_based(fn: str, inputs: list, outputs: list, language: str) -> CodeRefe
     if not fn.isidentifier():
         raise InvalidRequest(f"row.input_output.fn_name: {fn!r} is not a Python name")
     cases = [[_int_keys(i), _int_keys(o)] for i, o in zip(inputs, outputs, strict=True)]
-    lines = [CALL_BASED_HELPERS.format(fn=fn), f"_CASES = json.loads({json.dumps(cases)!r})\n"]
-    lines += [f"assert _same(_target()(*_CASES[{k}][0]), _CASES[{k}][1])\n" for k in range(len(cases))]
-    return CodeReference(language=language, test_code="".join(lines), entry_point=fn, prelude=IMPORTS)
+    tests = case_tests(
+        CALL_BASED_HELPERS.format(fn=fn), cases, "assert _same(_target()(*_CASES[{k}][0]), _CASES[{k}][1])"
+    )
+    return CodeReference(language=language, test_code=tests, entry_point=fn, prelude=IMPORTS)
 
 
 def _int_keys(value: Any) -> Any:

@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from rewards.datasets._fields import json_field
+from rewards.datasets._fields import case_tests, json_field
 from rewards.datasets._harness import IMPORTS
 from rewards.errors import InvalidRequest
 from rewards.types import CodeReference, IOCase
@@ -32,9 +32,6 @@ from sandbox.types import Comparator, OutputMatch
 MAX_TESTS_BYTES = 64 << 20  # decompressed private tests
 
 FUNCTIONAL_HELPERS = """
-import json
-
-
 def _lcb(value):
     return list(value) if isinstance(value, tuple) else value
 
@@ -54,11 +51,9 @@ def reference(row: Mapping[str, Any], language: str) -> CodeReference:
         if not isinstance(fn, str) or not fn.isidentifier():
             raise InvalidRequest("row.metadata: functional tests need a func_name")
         cases = [[_arguments(t["input"]), _json(t["output"], "output")] for t in tests]
-        lines = [FUNCTIONAL_HELPERS, f"_CASES = json.loads({json.dumps(cases)!r})\n"]
-        lines += [
-            f"assert _lcb(Solution().{fn}(*_CASES[{k}][0])) == _CASES[{k}][1]\n" for k in range(len(cases))
-        ]
-        return CodeReference(language=language, test_code="".join(lines), prelude=IMPORTS)
+        assertion = f"assert _lcb(Solution().{fn}(*_CASES[{{k}}][0])) == _CASES[{{k}}][1]"
+        test_code = case_tests(FUNCTIONAL_HELPERS, cases, assertion)
+        return CodeReference(language=language, test_code=test_code, prelude=IMPORTS)
     if kinds == {"stdin"}:
         return CodeReference(
             language=language,
