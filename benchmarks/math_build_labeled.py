@@ -74,7 +74,8 @@ add(
         ("\\frac{3}{4}", "0.75", T),
         ("\\frac{3}{4}", "0.74", F),
         ("\\frac{3}{4}", "\\frac{4}{3}", F),
-        ("\\frac{2}{3}", "0.667", T),
+        ("\\frac{2}{3}", "0.667", F),  # precision rule: 3 digits for an exact gold
+        ("\\frac{2}{3}", "0.666667", T),
         ("\\frac{2}{3}", "0.6", F),
         ("\\frac{2}{3}", "0.7", F),
         ("\\frac{1}{7}", "0.142857", T),
@@ -113,7 +114,8 @@ add(
     "symbolic",
     [
         ("2\\sqrt{2}", "\\sqrt{8}", T),
-        ("2\\sqrt{2}", "2.828", T),
+        ("2\\sqrt{2}", "2.828", F),
+        ("2\\sqrt{2}", "2.82843", T),
         ("2\\sqrt{2}", "\\sqrt{2}", F),
         ("2\\sqrt{2}", "2\\sqrt{3}", F),
         ("\\sqrt{2}", "\\sqrt2", T),
@@ -233,7 +235,8 @@ add(
         ("1,2,\\ldots,n", "1,2,\\ldots,n", T),
         ("\\pm 2", "2", F),
         ("x=\\pm 2", "x=2, x=-2", T),
-        ("\\{\\sqrt{2}, -\\sqrt{2}\\}", "\\{1.414, -1.414\\}", T),
+        ("\\{\\sqrt{2}, -\\sqrt{2}\\}", "\\{1.414, -1.414\\}", F),
+        ("\\{\\sqrt{2}, -\\sqrt{2}\\}", "\\{1.414214, -1.414214\\}", T),
     ],
 )
 add(
@@ -367,10 +370,12 @@ add(
         ("2", "\\sqrt{8}", F),
         ("2", "\\sqrt[3]{8}", T),
         ("e", "2.71", F),
-        ("e", "2.718", T),
+        ("e", "2.718", F),
+        ("e", "2.71828", T),
         ("2\\sqrt{3}", "3.5", F),
         ("2\\sqrt{3}", "3.4", F),
-        ("2\\sqrt{3}", "3.46", T),
+        ("2\\sqrt{3}", "3.46", F),
+        ("2\\sqrt{3}", "3.46410", T),
         ("i", "-i", F),
         ("3", "30", F),
         ("50", "0.5", F),
@@ -387,10 +392,11 @@ add(
         ("1", "1^{1000}", T),
         ("2", "1^{1000}", F),
         ("\\frac{1}{2^{10}}", "\\frac{1}{1000}", F),
-        ("\\frac{1}{1024}", "0.000977", T),
+        ("\\frac{1}{1024}", "0.000977", F),
+        ("\\frac{1}{1024}", "0.000976563", T),
         ("\\frac{1}{1024}", "0.001", F),
         ("2^{100}", "1.2676506 \\times 10^{30}", T),
-        ("2^{100}", "1.27 \\times 10^{30}", T),
+        ("2^{100}", "1.27 \\times 10^{30}", F),
         ("5\\text{ cm}", "5\\text{ m}", F),
         ("5\\text{ cm}^2", "5\\text{ cm}", F),
         ("x \\neq 3", "\\mathbb{R} \\setminus \\{3\\}", T),
@@ -403,6 +409,218 @@ add(
         ("2^{100}", "2^{99}", F),
         ("100!", "99!", F),
         ("\\binom{100}{50}", "\\binom{100}{49}", F),
+    ],
+)
+
+# Issue 19: each class of wrong credit and of missed format, with the near misses that must stay false.
+# Answers are in the shapes model outputs use (boxed contents, final-answer lines, whole replies).
+add(
+    "precision",
+    [
+        ("\\frac23", "0.67", F),
+        ("\\frac57", "0.71", F),
+        ("\\sqrt2", "1.41", F),
+        ("\\pi", "3.14", F),
+        ("\\frac23", "0.666667", T),
+        ("\\frac23", "0.666666", F),  # truncated, not rounded
+        ("\\frac57", "0.714286", T),
+        ("\\sqrt2", "1.41421", T),
+        ("\\sqrt2", "1.414214", T),
+        ("\\pi", "3.14159", T),
+        ("\\pi", "3.14160", F),
+        ("\\frac{1}{7}", "0.142857", T),
+        ("\\frac{1}{7}", "0.14", F),
+        ("\\frac{100}{3}", "33.3333", T),
+        ("\\frac{100}{3}", "33.33", F),
+        ("0.33", "\\frac{1}{3}", T),  # a decimal gold at its own precision
+        ("3.14", "\\pi", T),
+        ("1.41", "\\sqrt{2}", T),
+        ("0.3", "\\frac{1}{3}", F),
+        ("0.5", "\\frac{1}{3}", F),
+        ("3.14", "3.14159", F),
+        ("3.14159", "3.14", F),
+        ("\\frac14", "0.25", T),
+        ("\\frac14", "0.3", F),
+        ("\\frac23", "66.67\\%", F),
+    ],
+)
+add(
+    "primes",
+    [
+        ("A'", "A", F),
+        ("f'", "f", F),
+        ("A'", "A'", T),
+        ("A'B'", "AB", F),
+        ("f'(x)", "f(x)", F),
+        ("f'(x) = 2x", "2x", T),
+        ("A^{\\prime}", "A'", T),
+        ("B'", "A'", F),
+    ],
+)
+add(
+    "minerva multiple_choice",
+    [
+        ("\\frac{1}{2}", "Final Answer: The final answer is $\\frac{1}{2}$. I hope it is correct.", T),
+        ("\\frac{1}{2}", "Final Answer: The final answer is $\\frac{1}{3}$. I hope it is correct.", F),
+        ("12", "Final Answer: The final answer is $12$. I hope it is correct.", T),
+        ("D", "Answer: D", T),
+        ("D", "Answer: C", F),
+        ("D", "答案：D", T),
+        ("D", "答案：B", F),
+        ("D", "\\mathcal{D}", T),
+        ("D", "\\mathcal{C}", F),
+        ("D", "\\mathbf{D}", T),
+        ("B", "(B)", T),
+        ("B", "\\text{(B)}", T),
+        ("B", "B. 45 degrees", T),
+        ("B", "C. 45 degrees", F),
+    ],
+)
+add(
+    "units words",
+    [
+        ("3", "3 dollars", T),
+        ("3", "4 dollars", F),
+        ("3", "3 apples", T),
+        ("12", "12 marbles", T),
+        ("12", "13 marbles", F),
+        ("5\\text{ cm}", "5 meters", F),
+        ("3", "3 or more", F),
+        ("2", "2 times", F),
+    ],
+)
+add(
+    "number_format mixed",
+    [
+        ("2.25", "2 1/4", T),
+        ("\\frac{9}{4}", "2 1/4", T),
+        ("2.25", "2 1/5", F),
+        ("-\\frac{9}{4}", "-2 1/4", T),
+        ("\\frac14", "2 1/4", F),
+        ("x = 12", "x = \\textbf{12}", T),
+        ("x = 12", "x = \\textbf{13}", F),
+        ("12", "\\mathbf{12}", T),
+    ],
+)
+add(
+    "time",
+    [
+        ("9:05", "09:05:00", T),
+        ("9:05", "9:05 A.M.", T),
+        ("9:05", "9:05 a.m.", T),
+        ("21:05", "9:05 P.M.", T),
+        ("9:05", "9:05 P.M.", F),
+        ("9:05", "9:06", F),
+        ("12:00", "12:00 p.m.", T),
+        ("0:30", "12:30 a.m.", T),
+        ("7:32", "7:32", T),
+    ],
+)
+add(
+    "set empty",
+    [
+        ("\\emptyset", "\\varnothing", T),
+        ("\\emptyset", "\\{\\}", T),
+        ("\\emptyset", "∅", T),
+        ("\\emptyset", "\\{0\\}", F),
+        ("\\varnothing", "0", F),
+    ],
+)
+add(
+    "inequality interval",
+    [
+        ("x \\in [-1, 3]", "-1 \\le x \\le 3", T),
+        ("[-1, 3]", "-1 \\leq x \\leq 3", T),
+        ("[-1, 3]", "-1 < x \\le 3", F),
+        ("(-1, 3]", "-1 < x \\le 3", T),
+        ("(2, \\infty)", "x > 2", T),
+        ("[2, \\infty)", "x > 2", F),
+        ("(-\\infty, 5)", "x < 5", T),
+        ("(-\\infty, -2) \\cup (2, \\infty)", "x < -2 \\text{ or } x > 2", T),
+        ("(-\\infty, -2) \\cup (2, \\infty)", "x < -2 \\text{ or } x > 3", F),
+        ("x \\ge 3", "[3, \\infty)", T),
+        ("x \\ge 3", "(3, \\infty)", F),
+    ],
+)
+add(
+    "repeating_decimal",
+    [
+        ("\\frac23", "0.\\overline{6}", T),
+        ("\\frac13", "0.\\overline{3}", T),
+        ("\\frac16", "0.1\\overline{6}", T),
+        ("\\frac{1}{7}", "0.\\overline{142857}", T),
+        ("\\frac23", "0.\\overline{3}", F),
+        ("\\frac23", "0.6", F),
+        ("1", "0.\\overline{9}", T),
+    ],
+)
+add(
+    "complex",
+    [
+        ("2i", "\\sqrt{-4}", T),
+        ("i", "\\sqrt{-1}", T),
+        ("3i", "\\sqrt{-4}", F),
+        ("i\\sqrt{3}", "\\sqrt{-3}", T),
+        ("1+2i", "1+\\sqrt{-4}", T),
+        ("1+i", "\\sqrt{2}e^{i\\pi/4}", T),
+        ("1-i", "\\sqrt{2}e^{i\\pi/4}", F),
+        ("-2", "2e^{i\\pi}", T),
+        ("2", "2e^{i\\pi}", F),
+    ],
+)
+add(
+    "trig",
+    [
+        ("\\cos x", "\\sin(90^\\circ - x)", T),
+        ("\\sin x", "\\sin(90^\\circ - x)", F),
+        ("\\frac{\\sqrt{3}}{2}", "\\sin(60^\\circ)", T),
+        ("\\frac{1}{2}", "\\sin 30^\\circ", T),
+        ("\\frac{1}{2}", "\\cos 30^\\circ", F),
+        ("30^\\circ", "30", T),
+    ],
+)
+add(
+    "equation function",
+    [
+        ("y = 2x+1", "f(x) = 2x+1", T),
+        ("y = 2x+1", "f(x) = 2x-1", F),
+        ("f(x) = x^2", "g(x) = x^2", T),
+        ("y = 2x+1", "2x+1", T),
+        ("x = 2y+1", "y = 2x+1", F),
+    ],
+)
+add(
+    "matrix vector",
+    [
+        ("(1,2)", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", T),
+        ("[1,2]", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", T),
+        ("(1,2,3)", "\\begin{bmatrix} 1 \\\\ 2 \\\\ 3 \\end{bmatrix}", T),
+        ("(1,2)", "\\begin{pmatrix} 2 \\\\ 1 \\end{pmatrix}", F),
+        ("(1,2)", "\\begin{pmatrix} 1 \\\\ 2 \\\\ 3 \\end{pmatrix}", F),
+        ("\\begin{pmatrix} \\frac12 \\\\ 2 \\end{pmatrix}", "(0.5, 2)", T),
+        ("\\langle 1, 2 \\rangle", "(1, 2)", T),
+        ("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "(1, 2, 3, 4)", F),
+    ],
+)
+add(
+    "prose_gold",
+    [
+        ("Answer is 7.0", "7", T),
+        ("Answer is 7.0", "8", F),
+        ("The answer is 12", "12", T),
+        ("Natalia sold 48/2 = 24 clips in May.\n#### 72", "72", T),
+        ("Natalia sold 48/2 = 24 clips in May.\n#### 72", "24", F),
+        ("So the total area is $\\boxed{18}$ square units, as computed above.", "18", T),
+        ("So the total area is $\\boxed{18}$ square units, as computed above.", "81", F),
+    ],
+)
+add(
+    "reply",
+    [
+        ("5", "<think>the answer is 5</think> The answer is 3.", F),
+        ("5", "<think>Maybe 3? No: the answer is 5.</think> \\boxed{5}", T),
+        ("5", "<think>I get 5</think>", F),
+        ("5", "<think>so 5</think><answer>5</answer>", T),
     ],
 )
 

@@ -116,7 +116,7 @@ def sample_from_proto(s: pb.Sample, where: str) -> Sample:
         prompt=s.prompt,
         completion=s.completion,
         language=s.language or None,
-        math=MathReference(s.math.gold) if ref == "math" else None,
+        math=MathReference(s.math.gold, s.math.answer_type) if ref == "math" else None,
         code=code,
         completion_tokens=s.completion_tokens if s.HasField("completion_tokens") else None,
     )
@@ -128,6 +128,7 @@ def sample_to_proto(s: Sample) -> pb.Sample:
         msg.completion_tokens = s.completion_tokens
     if s.math is not None:
         msg.math.gold = s.math.gold
+        msg.math.answer_type = s.math.answer_type
     if s.code is not None:
         c = s.code
         msg.code.CopyFrom(

@@ -42,6 +42,7 @@ UNSCORABLE: frozenset[str] = frozenset({Status.SANDBOX_ERROR, Status.ERROR, Stat
 @dataclass(frozen=True, slots=True)
 class MathReference:
     gold: str
+    answer_type: str = ""  # "choice", "number", …, "text" (rewards.math.ANSWER_TYPES); "": inferred
 
 
 @dataclass(frozen=True, slots=True)

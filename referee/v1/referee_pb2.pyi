@@ -49,10 +49,12 @@ class DatasetRow(_message.Message):
     def __init__(self, dataset: _Optional[str] = ..., row_json: _Optional[str] = ..., language: _Optional[str] = ...) -> None: ...
 
 class MathReference(_message.Message):
-    __slots__ = ("gold",)
+    __slots__ = ("gold", "answer_type")
     GOLD_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_TYPE_FIELD_NUMBER: _ClassVar[int]
     gold: str
-    def __init__(self, gold: _Optional[str] = ...) -> None: ...
+    answer_type: str
+    def __init__(self, gold: _Optional[str] = ..., answer_type: _Optional[str] = ...) -> None: ...
 
 class CodeReference(_message.Message):
     __slots__ = ("language", "test_code", "entry_point", "cases", "limits", "stop_on_first_failure", "prelude", "output_match", "interactor")

@@ -17,19 +17,36 @@ boxed parts are kept (`Extraction.parts`): when the gold itself has several part
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from rewards.math.config import MathConfig
+from rewards.math.config import AnswerType, MathConfig
+from rewards.math.normalize import answer_key, is_prose
 
-__all__ = ["Extraction", "boxed_contents", "extract_answer", "outside_think"]
+__all__ = [
+    "Extraction",
+    "boxed_contents",
+    "extract_answer",
+    "final_answer",
+    "gold_answer",
+    "is_reply",
+    "outside_think",
+]
 
 _BOX_OPENERS = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
-# "final answer is …", "Answer: …", "**Final Answer:** …"; a phrase ends at the next phrase or line
-_PHRASE = r"(?i:\b(?:final\s+)?answer\b)\**\s*(?i:is\b|:|=)\s*\**\s*:?\s*"
+# "final answer is …", "Answer: …", "**Final Answer:** …", "答案：…"; a phrase ends at the next phrase or line
+_NAME = r"(?:(?i:\b(?P<final>final\s+)?answer\b)|(?P<final_zh>最终)?答案)"
+_PHRASE = r"(?:(?i:\b(?:final\s+)?answer\b)|(?:最终)?答案)\**\s*(?i:is\b|:|=|：|是|为)"
 _ANSWER_PHRASE = re.compile(
-    rf"(?i:\b(?P<final>final\s+)?answer\b)\**\s*(?i:is\b|:|=)\s*\**\s*:?\s*(?P<answer>(?:(?!{_PHRASE})[^\n])+)"
+    rf"{_NAME}\**\s*(?i:is\b|:|=|：|是|为)\s*\**\s*[:：]?\s*(?P<answer>(?:(?!{_PHRASE})[^\n])+)"
 )
 _REMARK = re.compile(r"\s*\((?=[^()]*[A-Za-z]{3,})[^()]*\)\s*$")  # "(approximately 0.5)"
+# lm-evaluation-harness's Minerva prompt ends every answer with this sentence
+_HOPE = re.compile(r"\s*\.?\s*I hope it is correct\s*[.!]?\s*$", re.IGNORECASE)
+# "Final Answer: The final answer is $X$": what comes between two phrases is no answer
+_FILLER = re.compile(
+    r"(?i:the|my|our|so|thus|hence|therefore|so the|thus the|hence the|therefore the)?[\s,.*]*"
+)
 _LAST_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -41,6 +58,7 @@ class Extraction:
     source: str  # "answer block", "boxed", "answer phrase", "last number" or why nothing was found
     shown: str = ""  # the answer as the model wrote it, for details
     parts: tuple[str, ...] = ()  # with several different \boxed{} answers: each, in order
+    status: str = "OK"  # INVALID_INPUT when the completion is refused outright
 
     @property
     def found(self) -> bool:
@@ -88,15 +106,10 @@ def _answer_blocks(text: str, tag: str) -> list[str]:
     return re.findall(rf"<{re.escape(tag)}>(.*?)</{re.escape(tag)}>", text, re.DOTALL)
 
 
-def _same(a: str) -> str:
-    """Key under which two answers count as the same final answer (spacing does not matter)."""
-    return re.sub(r"\s+|\\[,;:! ]|\\left|\\right|\\displaystyle|\\dfrac|\\tfrac", "", a).replace("\\frac", "")
-
-
 def _distinct(answers: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     for a in answers:
-        seen.setdefault(_same(a), a)
+        seen.setdefault(answer_key(a), a)
     return list(seen.values())
 
 
@@ -114,9 +127,12 @@ def _from_boxes(boxes: list[str], source: str) -> Extraction:
 def _phrase_answer(text: str) -> Extraction | None:
     """The answer after "final answer is" (or, failing that, "answer is"/"Answer:"); different
     answers in several such phrases are a hedge, like several different boxes."""
-    matches = list(_ANSWER_PHRASE.finditer(text))
-    final = [m for m in matches if m.group("final")]
-    answers = [_REMARK.sub("", m.group("answer")).strip().rstrip(".").strip() for m in final or matches]
+    matches = [m for m in _ANSWER_PHRASE.finditer(text) if not _FILLER.fullmatch(m.group("answer"))]
+    final = [m for m in matches if m.group("final") or m.group("final_zh")]
+    answers = [
+        _REMARK.sub("", _HOPE.sub("", m.group("answer"))).strip().rstrip(".。").strip()
+        for m in final or matches
+    ]
     distinct = _distinct([a for a in answers if a])
     if len(distinct) > 1:
         shown = " | ".join(d for d in distinct[:4])
@@ -165,3 +181,72 @@ def extract_answer(completion: str, config: MathConfig) -> Extraction:
             None, f"nothing after </{config.think_tag}>: answers inside <{config.think_tag}> never count"
         )
     return Extraction(None, "no final answer (no answer block, no \\boxed{})")
+
+
+_LONE_CHOICE = re.compile(r"\s*\**\(?([A-E])\)?[.)]?\**\s*")
+
+
+def _last_line_choice(text: str) -> Extraction | None:
+    """A reply to a multiple-choice question whose last line is the letter alone (`(D)`, `D.`)."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    m = _LONE_CHOICE.fullmatch(lines[-1]) if lines else None
+    return Extraction(m.group(1), "last line", m.group(1)) if m else None
+
+
+def final_answer(
+    completion: str,
+    config: MathConfig,
+    *,
+    same: Callable[[str, str], bool],
+    gold_parts: bool = False,
+    answer_type: AnswerType | None = None,
+) -> Extraction:
+    """The final answer of a completion: the one place that decides it.
+
+    `extract_answer`'s rules, then two readings of several different boxed answers, which need
+    `same(a, b)` (are two boxed answers one answer?): written differently, one answer
+    (`\\boxed{12}` … `\\boxed{12.0}`) is that answer; for a gold with several parts
+    (`gold_parts`), they are read together. A `choice` question also takes a last line that is
+    a lone letter."""
+    if len(completion) > config.max_completion_chars:
+        why = f"completion has {len(completion)} characters (> {config.max_completion_chars})"
+        return Extraction(None, why, status="INVALID_INPUT")
+    found = extract_answer(completion, config)
+    if found.text is None and found.parts:
+        parts = found.parts
+        if len(parts) <= 4 and all(same(parts[0], p) for p in parts[1:]):
+            return Extraction(f"\\boxed{{{parts[-1]}}}", "boxed (repeated)", parts[-1])
+        if gold_parts:
+            joined = ", ".join(f"\\boxed{{{p}}}" for p in parts)
+            return Extraction(joined, "boxed parts read together", joined)
+    if found.text is None and answer_type == "choice":
+        reply = outside_think(completion, config.think_tag)
+        return (reply and _last_line_choice(reply)) or found
+    return found
+
+
+def is_reply(text: str, config: MathConfig) -> bool:
+    """Whether an answer handed to `verify` is a whole reply (it has reasoning or answer tags): a
+    reply is read with `final_answer`, where the reasoning is never the answer."""
+    return any(f"<{tag}>" in text or f"</{tag}>" in text for tag in (config.think_tag, config.answer_tag))
+
+
+_GOLD_PHRASE = re.compile(r"\s*(?i:the\s+)?(?i:final\s+)?(?i:answer)\s*(?i:is\b|:)")
+
+
+def gold_answer(gold: str) -> Extraction:
+    """The final answer of a gold as its dataset writes it. Most golds are the answer alone; some
+    datasets ship prose around it: GSM8K's `…\\n#### 72`, a MATH `solution` ending in `\\boxed{}`,
+    `Answer is 7.0`. `source` says what was taken ("" when the gold is the answer itself)."""
+    if "####" in gold:
+        tail = gold.rsplit("####", 1)[1].strip()
+        return Extraction(tail, "after ####", tail) if tail else Extraction(gold, "", gold)
+    if not (_GOLD_PHRASE.match(gold) or is_prose(gold)):
+        return Extraction(gold, "", gold)
+    boxes = _distinct([b for b in boxed_contents(gold) if b.strip()])
+    if len(boxes) == 1:
+        return Extraction(boxes[0].strip(), "its \\boxed{}", boxes[0].strip())
+    phrase = None if boxes else _phrase_answer(gold)
+    if phrase is not None and phrase.text:
+        return Extraction(phrase.text, "its answer phrase", phrase.text)
+    return Extraction(gold, "", gold)

@@ -31,21 +31,27 @@ from typing import Any
 import math_verify
 import sympy
 
-from rewards.math.config import MathConfig
+from rewards.math.config import AnswerType, MathConfig
 from rewards.math.extract import boxed_contents
 from rewards.math.fastexpr import compare, simple_expr
 from rewards.math.normalize import (
     Number,
     NumberList,
+    answer_key,
     choice_letter,
+    clock_time,
+    function_name,
+    inequality_interval,
     is_prose,
     leading_choice,
     normalize,
     number_list,
     plain_number,
+    tuple_entries,
+    vector_entries,
 )
 
-__all__ = ["Answer", "Judgement", "grade", "prepare"]
+__all__ = ["Answer", "Judgement", "by_type", "grade", "prepare", "significant_digits"]
 
 
 class _NoTimeoutWarning(logging.Filter):
@@ -83,13 +89,6 @@ def _core(text: str) -> str:
     core = (m.group(1) if m else text).rstrip(". ")
     b = re.fullmatch(r"\\(?:boxed|fbox)\s*\{(.*)\}", core, re.DOTALL)
     return b.group(1).strip() if b else core
-
-
-def _text_key(core: str) -> str:
-    """Spelling-insensitive key: identical keys are the same answer, no sympy needed."""
-    s = re.sub(r"\\[dt]frac", r"\\frac", core)
-    s = re.sub(r"\\left|\\right|\\displaystyle|\\[,;:! ]|\s+", "", s)
-    return s.rstrip(".")
 
 
 def _brace_depth(s: str) -> int:
@@ -183,16 +182,30 @@ _UNIT = re.compile(
     r"(?:\\(?:text|mathrm|mbox|textrm)\s*\{\s*(?P<latex>[A-Za-z][A-Za-z ]*?)\s*\}|(?<=[\d\s])(?P<word>[A-Za-z]{2,}))"
     r"\s*(?P<power>\^\s*\{?\d\}?)?\s*$"
 )
+# words after a number that say something other than what it counts: `3 or more`, `2 times`
+_NOT_UNITS = frozenset({"or", "and", "more", "less", "fewer", "times", "plus", "minus", "over", "only"})
 
 
-def _unit(core: str) -> str | None:
-    """The unit a value ends with (`5\\text{ cm}^2` → `cm^2`, `12 meters` → `meter`), or None."""
+def _unit(core: str) -> tuple[str, str] | None:
+    """The unit a value ends with and the value before it (`5\\text{ cm}^2` → (`cm^2`, `5`),
+    `12 meters` → (`meter`, `12`)), or None."""
     m = _UNIT.search(core)
     if m is None or not re.search(r"\d", core[: m.start()]):  # `\text{Evelyn}` is no unit
         return None
     name = (m.group("latex") or m.group("word")).replace(" ", "").lower()
+    if name in _NOT_UNITS:
+        return None
     name = name[:-1] if len(name) > 2 and name.endswith("s") else name
-    return name + re.sub(r"[\s{}]", "", m.group("power") or "")
+    return name + re.sub(r"[\s{}]", "", m.group("power") or ""), core[: m.start()].strip()
+
+
+_PRIMES = re.compile(r"(?<=[A-Za-z}])'(?![A-Za-z])")  # not the `'` of `it's`; normalize spells primes `'`
+
+
+def _primes(core: str) -> int:
+    """Primes in the value an answer states (right of its last `=`): `A'` names another point than
+    `A`, `f'` another function than `f`, and math-verify drops the prime."""
+    return len(_PRIMES.findall(_top_level_parts(core)[-1]))
 
 
 def _is_constant(core: str) -> bool:
@@ -217,6 +230,10 @@ class Answer:
     unit: str | None  # `cm^2` in `5\text{ cm}^2`
     refusal: str | None  # why the answer is not even looked at (INVALID_INPUT)
     multipart: bool = False  # several answers (`1, 2`, `\boxed{1} \boxed{2}`): boxed parts may be combined
+    time: int | None = None  # a clock time, in seconds after midnight
+    primes: int = 0  # `A'`: primes on the value stated
+    vector: tuple[str, ...] | None = None  # entries of a one-row/one-column matrix or `\langle…\rangle`
+    entries: tuple[str, ...] | None = None  # entries of a tuple or list `(1, 2)`, `[1, 2]`
     _parsed: list[Any] | None = field(default=None, repr=False)
     _simple: Any = field(default=False, repr=False)  # False: not computed yet
 
@@ -244,7 +261,7 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         refusal = f"exponent tower deeper than {config.max_power_depth}: refused rather than evaluated"
     text = normalize(raw) if refusal is None else raw
     boxes = boxed_contents(text)
-    several = len({_text_key(b) for b in boxes}) > 1
+    several = len({answer_key(b) for b in boxes}) > 1
     # a sentence, or several boxed parts: which part is the answer (or how parts combine) is
     # math-verify's call ("final answer is" beats an earlier \boxed{}), so no fast path and no
     # shape guard may guess it
@@ -253,27 +270,34 @@ def prepare(raw: str, config: MathConfig) -> Answer:
     core = boxes[-1].strip() if boxes and not whole else _core(text)
     shaped = not whole and refusal is None
     letter = choice_letter(core)
+    unit = None if whole else _unit(core)
+    number = plain_number(core) if shaped else None
+    if number is None and shaped and unit is not None:  # `3 dollars`, `5\text{ cm}`
+        number = plain_number(unit[1])
     return Answer(
         raw=raw,
         text=text,
         core=core,
-        key="" if whole else _text_key(core),
-        number=plain_number(core) if shaped else None,
+        key="" if whole else answer_key(core),
+        number=number,
         numbers=number_list(core) if shaped else None,
         letter=letter if shaped and len(letter) == 1 and letter.isalpha() and letter.isupper() else None,
         equation=not whole and _is_equation(core),
         constant=not whole and _is_constant(core),
         ellipsis=not whole and bool(_ELLIPSIS.search(core)),
-        unit=None if whole else _unit(core),
+        unit=unit[0] if unit else None,
         refusal=refusal,
         multipart=several or (not whole and bool(_TOP_LEVEL_LIST.search(_depth0(core)))),
+        time=clock_time(core) if shaped else None,
+        primes=0 if whole else _primes(core),
+        vector=vector_entries(core) if shaped else None,
+        entries=tuple_entries(core) if shaped else None,
     )
 
 
 def _numbers_equal(g: Number, p: Number, config: MathConfig) -> bool:
-    """Exact numbers must be equal; a decimal must be the other value rounded to the digits it shows
-    (0.33 and 2.6667 for 1/3 and 8/3) and within `float_rel_tol` (so 0.3 is not 1/3). A percentage
-    on one side only may be written either way: 25% is 0.25, or 25 (math-verify's convention)."""
+    """Exact numbers must be equal; decimals follow `_close`. A percentage on one side only may be
+    written either way: 25% is 0.25, or 25 (math-verify's convention)."""
     if g.percent != p.percent:
         pct = g if g.percent else p
         readings = [Number(pct.value / 100, _shift(pct.places, 2))]
@@ -308,30 +332,86 @@ def _shift(places: int | None, by: int) -> int | None:
     return None if places is None else places + by
 
 
+def significant_digits(n: Number) -> int:
+    """Significant digits a decimal shows: 0.67 has 2, 3.14159 has 6, 1.5e3 has 2 (exact: unbounded)."""
+    if n.places is None:
+        return 10**9
+    v, exponent = abs(n.value), 0  # exponent: floor(log10(v)), exactly (|exponent| ≤ 400 by plain_number)
+    if v == 0:
+        return max(n.places, 1)
+    while v >= 10:
+        v, exponent = v / 10, exponent + 1
+    while v < 1:
+        v, exponent = v * 10, exponent - 1
+    return n.places + exponent + 1
+
+
+def _rounds_to(exact: Fraction, decimal: Number) -> bool:
+    """Whether `decimal` is `exact` correctly rounded to the places it shows."""
+    assert decimal.places is not None
+    return abs(exact - decimal.value) <= Fraction(1, 2) * Fraction(10) ** -decimal.places
+
+
 def _close(g: Number, p: Number, config: MathConfig) -> bool:
-    a, b = g.value, p.value
-    if a == b:
+    """The precision rule. Equal values are equal. A decimal gold is matched at its own precision:
+    an exact answer must round to it (1/3 for a gold 0.33). A decimal answer for an exact gold
+    earns credit only when it is that value correctly rounded to at least `numeric_precision`
+    significant digits (0.666667 for 2/3; 0.67 is not enough: crediting two digits teaches the
+    model to stop at two digits). Two different decimals are different answers."""
+    if g.value == p.value:
         return True
-    places = p.places if p.places is not None else g.places  # the prediction is the approximation
-    if places is None:
-        return False
-    half_ulp = Fraction(1, 2) * Fraction(10) ** -places
-    return abs(a - b) <= half_ulp and abs(a - b) <= Fraction(config.float_rel_tol) * max(abs(a), abs(b))
+    if g.places is not None and p.places is None:  # and close: gold 0.3 is no 1/3 (1 digit, 10% off)
+        return _rounds_to(p.value, g) and abs(g.value - p.value) <= Fraction(config.float_rel_tol) * abs(
+            p.value
+        )
+    if g.places is None and p.places is not None:
+        return significant_digits(p) >= config.numeric_precision and _rounds_to(g.value, p)
+    return False
 
 
-def _decimal_matches(gold: Answer, pred: Number, config: MathConfig) -> bool:
-    """A decimal answer for an exact constant gold (`2.828` for `2\\sqrt{2}`, `3.14159` for `\\pi`):
-    math-verify compares at 6 decimals and misses these; the `_close` rule applies instead."""
-    exact = next((x for x in gold.parsed() if isinstance(x, sympy.Expr)), None)
+def _precision_note(g: Number, p: Number, config: MathConfig) -> str:
+    """Why a correctly rounded but short decimal got no credit, for the detail."""
+    if g.places is None and p.places is not None and _rounds_to(g.value, p):
+        return (
+            f": {significant_digits(p)} significant digits; a decimal for an exact value needs"
+            f" {config.numeric_precision} (numeric_precision)"
+        )
+    return ""
+
+
+def _exact_value(side: Answer) -> Fraction | None:
+    """The value of a constant answer (`2\\sqrt{2}`, `\\pi`) to 40 digits, or None when it is not one."""
+    exact = next((x for x in side.parsed() if isinstance(x, sympy.Expr)), None)
     if exact is None or exact.free_symbols or _has_float(exact):
-        return False
+        return None
     try:
         value = exact.evalf(40)
         if not value.is_real or not value.is_finite:
-            return False
-        return _close(Number(Fraction(str(value))), pred, config)
+            return None
+        return Fraction(str(value))
     except (TypeError, ValueError, ArithmeticError, AttributeError):
-        return False
+        return None
+
+
+def _decimal_against_constant(gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None:
+    """A decimal against an exact constant (`2.828` for `2\\sqrt{2}`, a gold `3.14` for `\\pi`): the
+    precision rule of `_close`, where math-verify would compare at 6 decimals."""
+    shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+    if pred.number is not None and pred.number.places is not None and gold.number is None:
+        value = _exact_value(gold)
+        if value is None:
+            return None
+        g, p = Number(value), pred.number
+    elif gold.number is not None and gold.number.places is not None and pred.number is None:
+        value = _exact_value(pred)
+        if value is None:
+            return None
+        g, p = gold.number, Number(value)
+    else:
+        return None
+    if _close(g, p, config):
+        return Judgement(True, _OK, f"{shown}: the decimal is the value correctly rounded")
+    return Judgement(False, _OK, f"{shown}: different values{_precision_note(g, p, config)}")
 
 
 def _has_float(e: Any) -> bool:
@@ -373,6 +453,8 @@ def _guard(gold: Answer, pred: Answer, g: Any, p: Any, config: MathConfig) -> st
         return "an ordered pair or interval against a set"
     if gold.unit and pred.unit and gold.unit != pred.unit:  # math-verify strips units: 5 cm = 5 m
         return f"different units ({gold.unit} vs {pred.unit})"
+    if gold.primes != pred.primes:  # math-verify reads `A'` as `A`
+        return "primes differ (a primed name is another name)"
     return _numeric_guard(g, p, config)
 
 
@@ -398,7 +480,86 @@ def _pairs(gold: Answer, pred: Answer) -> tuple[list[tuple[Any, Any]], str | Non
     return [(g, p) for g in g_parsed for p in p_parsed], None
 
 
-def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
+def _vectors(gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None:
+    """A vector written as a matrix or `\\langle…\\rangle` against one written as a tuple or list
+    (`\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}` = `(1, 2)` = `[1, 2]`): entry by entry. math-verify reads
+    `(1, 2)` as an open interval and the matrix as a matrix, so it never matches them."""
+    g = gold.vector or (gold.entries if pred.vector else None)
+    p = pred.vector or (pred.entries if gold.vector else None)
+    if g is None or p is None:
+        return None
+    shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+    if len(g) != len(p):
+        return Judgement(False, _OK, f"{shown}: vectors of {len(g)} and {len(p)} entries")
+    for i, (a, b) in enumerate(zip(g, p, strict=True)):
+        entry = grade(prepare(a, config), prepare(b, config), config)
+        if not entry.equal:
+            return Judgement(False, entry.status, f"{shown}: entry {i + 1} differs ({entry.detail})")
+    return Judgement(True, _OK, f"{shown}: equal vectors, entry by entry")
+
+
+def _words(core: str) -> str:
+    """A text answer as words: `\\text{Monday}`, `monday.` and `Monday` are one answer."""
+    s = re.sub(r"\\(?:text|mathrm|textbf|mbox)\s*\{([^{}]*)\}", r"\1", core)
+    s = re.sub(r"^(?:the|a|an)\s+", "", s.strip().lower())
+    return " ".join(re.sub(r"[^\w\s]", " ", s).split())
+
+
+def _interval_like(side: Answer) -> bool:
+    core = re.sub(r"\\left|\\right|\s+", "", side.core)
+    return bool(
+        re.fullmatch(r"[(\[].*[)\]](?:\\cup[(\[].*[)\]])*", core)
+        or core in ("\\emptyset", "\\mathbb{R}", "\\R")
+    )
+
+
+def by_type(answer_type: AnswerType, gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None:
+    """What a stated answer type decides before any other check (None: grade as usual). The type
+    is the sample's (`MathReference.answer_type`); a gold that does not fit it is INVALID_INPUT."""
+    shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+    if answer_type == "choice":
+        g = gold.letter or leading_choice(gold.core)
+        if g is None:
+            return Judgement(
+                False, _INVALID, f"gold {_show(gold.core)!r} is no choice letter (answer_type choice)"
+            )
+        p = pred.letter or leading_choice(pred.core)
+        return Judgement(p == g, _OK, f"{shown}: {'same' if p == g else 'different'} choice")
+    if answer_type == "text":
+        same = _words(gold.core) == _words(pred.core) != ""
+        return Judgement(same, _OK, f"{shown}: {'same' if same else 'different'} text (answer_type text)")
+    if answer_type == "number":
+        if not (gold.number or gold.constant):
+            return Judgement(False, _INVALID, f"gold {_show(gold.core)!r} is no number (answer_type number)")
+        if not (pred.number or _is_constant(_top_level_parts(pred.core)[-1])):
+            return Judgement(False, _OK, f"{shown}: a number gold only matches a number")
+    if answer_type == "interval":
+        if not _interval_like(gold):
+            return Judgement(
+                False, _INVALID, f"gold {_show(gold.core)!r} is no interval (answer_type interval)"
+            )
+        if not _interval_like(pred):
+            return Judgement(False, _OK, f"{shown}: an interval gold only matches an interval")
+    if answer_type == "equation":
+        if "=" not in gold.raw:
+            return Judgement(
+                False, _INVALID, f"gold {_show(gold.core)!r} is no equation (answer_type equation)"
+            )
+        if "=" not in pred.raw:
+            return Judgement(False, _OK, f"{shown}: an equation gold only matches an equation")
+    if answer_type == "set":
+        as_set = [
+            side
+            if "\\{" in side.core or side.core == "\\emptyset"
+            else prepare(f"\\{{{side.core}\\}}", config)
+            for side in (gold, pred)
+        ]
+        if as_set[0] is not gold or as_set[1] is not pred:
+            return grade(as_set[0], as_set[1], config)
+    return None
+
+
+def grade(gold: Answer, pred: Answer, config: MathConfig, answer_type: AnswerType | None = None) -> Judgement:
     """Is `pred` the same answer as `gold`? Never raises for bad input; sympy errors mean "not equal"."""
     shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
     if gold.refusal:
@@ -407,12 +568,20 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
         if gold.key == pred.key and gold.key:
             return Judgement(True, _OK, f"{shown}: same text")
         return Judgement(False, _INVALID, f"answer refused: {pred.refusal}")
+    if answer_type is not None and (typed := by_type(answer_type, gold, pred, config)) is not None:
+        return typed
     if gold.letter is not None:
         same = (pred.letter or leading_choice(pred.core)) == gold.letter
         return Judgement(same, _OK, f"{shown}: {'same' if same else 'different'} choice")
+    if gold.time is not None and pred.time is not None:  # one alone may be a ratio (`7:32`)
+        same = gold.time == pred.time
+        return Judgement(same, _OK, f"{shown}: {'the same clock time' if same else 'different times'}")
     if gold.number is not None and pred.number is not None:
+        if gold.unit and pred.unit and gold.unit != pred.unit:
+            return Judgement(False, _OK, f"{shown}: different units ({gold.unit} vs {pred.unit})")
         same = _numbers_equal(gold.number, pred.number, config)
-        return Judgement(same, _OK, f"{shown}: {'equal' if same else 'different'} numbers")
+        note = "" if same else _precision_note(gold.number, pred.number, config)
+        return Judgement(same, _OK, f"{shown}: {'equal' if same else 'different'} numbers{note}")
     if gold.key and gold.key == pred.key:
         return Judgement(True, _OK, f"{shown}: same text")
     if (
@@ -424,6 +593,9 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
         return Judgement(
             same, _OK, f"{shown}: {'equal' if same else 'different'} numbers in {gold.numbers.brackets}"
         )
+    vectors = _vectors(gold, pred, config)
+    if vectors is not None:
+        return vectors
     g_simple = gold.simple()
     p_simple = pred.simple() if g_simple is not None else None
     if g_simple is not None and p_simple is not None:
@@ -436,12 +608,9 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
         return Judgement(False, _INVALID, f"gold {_show(gold.core)!r} could not be read as math")
     if not pred.parsed():
         return Judgement(False, _OK, f"{shown}: no math answer could be read")
-    if (
-        pred.number is not None
-        and pred.number.places is not None
-        and _decimal_matches(gold, pred.number, config)
-    ):
-        return Judgement(True, _OK, f"{shown}: the decimal is the value correctly rounded")
+    decimal = _decimal_against_constant(gold, pred, config)
+    if decimal is not None:
+        return decimal
     pairs, why_not = _pairs(gold, pred)
     for g, p in pairs:
         if not math_verify.verify(g, p, timeout_seconds=None):  # type: ignore[arg-type]
@@ -450,4 +619,64 @@ def grade(gold: Answer, pred: Answer, config: MathConfig) -> Judgement:
         if reason is None:
             return Judgement(True, _OK, f"{shown}: equal (math-verify)")
         why_not = reason
+    if why_not is None and (reading := _other_reading(gold, pred, config)) is not None:
+        return reading
     return Judgement(False, _OK, f"{shown}: {why_not or 'not equal'}")
+
+
+def _complex_value(side: Answer) -> tuple[Any, bool] | None:
+    """The value of a constant written with `i` and `e` (math-verify keeps both as letters), and
+    whether it used `i`; None when the answer has other variables."""
+    expr = next((x for x in side.parsed() if isinstance(x, sympy.Expr)), None)
+    if expr is None:
+        return None
+    names = {s.name: s for s in expr.free_symbols if isinstance(s, sympy.Symbol)}
+    if len(names) != len(expr.free_symbols) or not set(names) <= {"i", "e"}:
+        return None
+    constants = {"i": sympy.I, "e": sympy.E}
+    try:
+        value = expr.subs({symbol: constants[name] for name, symbol in names.items()}).evalf(30)
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return None
+    return (value, "i" in names) if value.is_number and value.is_finite else None
+
+
+def _complex_equal(gold: Answer, pred: Answer) -> bool | None:
+    """Two complex constants in any form (`\\sqrt{2}e^{i\\pi/4}` and `1+i`), compared by value; None
+    when neither uses `i` (that is no complex answer) or a side is no constant."""
+    g, p = _complex_value(gold), _complex_value(pred)
+    if g is None or p is None or not (g[1] or p[1]):
+        return None
+    try:
+        scale = max(abs(g[0]), abs(p[0]), 1)
+        return bool(abs(g[0] - p[0]) <= sympy.Float(1e-12) * scale)
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return None
+
+
+def _other_reading(gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None:
+    """The same pair read once more when math-verify says "not equal" and one side is written in
+    a shape it cannot relate to the other's: inequalities against an interval (`-1 \\le x \\le 3`
+    and `[-1, 3]`), and a function named differently on each side (`f(x) = 2x+1`, `y = 2x+1`).
+    Only as a second reading: two inequalities, or two equations, math-verify relates itself."""
+    complex_equal = _complex_equal(gold, pred)
+    if complex_equal is not None:
+        shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+        return Judgement(True, _OK, f"{shown}: equal complex numbers") if complex_equal else None
+    g_interval, p_interval = inequality_interval(gold.core), inequality_interval(pred.core)
+    if (g_interval == gold.core) != (p_interval == pred.core):
+        how = "read as an interval"
+        g_text, p_text = g_interval, p_interval
+    else:
+        g_text, p_text = function_name(gold.core), function_name(pred.core)
+        if g_text == gold.core or p_text == pred.core:
+            return None
+        how = "right sides compared"
+    verdict = grade(prepare(g_text, config), prepare(p_text, config), config)
+    if not verdict.equal:
+        return None
+    return Judgement(
+        True,
+        _OK,
+        f"gold {_show(gold.core)}, got {_show(pred.core)}: {how}, {verdict.detail.rsplit(': ', 1)[-1]}",
+    )

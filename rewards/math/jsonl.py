@@ -70,7 +70,7 @@ async def _judge_all(lines: list[_Line], config: MathConfig, kind: str) -> dict[
         out: dict[int, Judgement] = {}
 
         async def one(gold: str, group: list[_Line]) -> None:
-            for line, j in zip(group, await verifier._run(kind, gold, [x.pred for x in group]), strict=True):  # type: ignore[arg-type]
+            for line, j in zip(group, await verifier.run(kind, gold, [x.pred for x in group]), strict=True):  # type: ignore[arg-type]
                 out[line.number] = j
 
         await asyncio.gather(*(one(g, group) for g, group in by_gold.items()))

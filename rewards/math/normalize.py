@@ -16,11 +16,17 @@ __all__ = [
     "STEPS",
     "Number",
     "NumberList",
+    "answer_key",
+    "clock_time",
+    "function_name",
+    "inequality_interval",
     "is_prose",
     "leading_choice",
     "normalize",
     "number_list",
     "plain_number",
+    "tuple_entries",
+    "vector_entries",
 ]
 
 # three words of four letters or more, not LaTeX commands (`\\frac`, `\\right`): a sentence
@@ -29,6 +35,15 @@ _PROSE = re.compile(r"(?:(?<![\\A-Za-z])[A-Za-z]{4,}\b.*){3}", re.DOTALL)
 
 def is_prose(s: str) -> bool:
     return bool(_PROSE.search(s))
+
+
+def answer_key(s: str) -> str:
+    """Spelling-insensitive key of an answer: two answers with one key are the same answer, with no
+    sympy needed (`\\dfrac{1}{2}` and `\\frac {1}{2}`). The one "same text" rule: extraction uses it to
+    tell a repeated answer from a hedge, grading as its cheapest equality."""
+    s = re.sub(r"\\[dt]frac", r"\\frac", s)
+    s = re.sub(r"\\left|\\right|\\displaystyle|\\[,;:! ]|\s+", "", s)
+    return s.rstrip(".")
 
 
 def strip_markdown_bold(s: str) -> str:
@@ -77,16 +92,176 @@ def plain_complex(s: str) -> str:
     return f"${s.replace('j', 'i').replace('*', '')}$"
 
 
+_WRAPPED = re.compile(
+    r"^(?P<open>\s*(?:\$+|\\\(|\\\[|\\boxed\s*\{)?\s*)(?P<inner>.*?)(?P<close>\s*(?:\$+|\\\)|\\\]|\})?\s*\.?\s*)$",
+    re.DOTALL,
+)
+
+
+def _whole_answer(s: str, rewrite: Callable[[str], str | None]) -> str:
+    """Apply `rewrite` to the whole answer inside `$…$`, `\\(…\\)` or one `\\boxed{…}`; None: unchanged.
+    Steps that only make sense for a complete answer (`2 1/4`, `-1 \\le x \\le 3`) use it."""
+    m = _WRAPPED.match(s)
+    if m is None:
+        return s
+    opened, inner, closed = m.group("open").strip(), m.group("inner"), m.group("close").strip().rstrip(".")
+    pairs = {"": "", "$": "$", "$$": "$$", "\\(": "\\)", "\\[": "\\]"}
+    if opened.startswith("\\boxed"):
+        if closed != "}":
+            return s
+    elif pairs.get(opened) != closed:
+        return s
+    out = rewrite(inner.strip())
+    if out is None:
+        return s
+    return f"\\boxed{{{out}}}" if opened.startswith("\\boxed") or opened else out
+
+
 def mixed_number(s: str) -> str:
-    """`2\\frac{1}{2}` → `\\frac{5}{2}`: math-verify reads a mixed number as the product 2·½ = 1."""
+    """`2\\frac{1}{2}` and `2 1/4` → `\\frac{5}{2}` and `\\frac{9}{4}`: math-verify reads the first as
+    the product 2·½ = 1 and the second as ¼. Plain `a b/c` only as a whole answer."""
 
-    def improper(m: re.Match[str]) -> str:
-        whole, num, den = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        return f"\\frac{{{whole * den + num}}}{{{den}}}" if num < den else m.group(0)
+    def improper(whole: str, num: str, den: str) -> str | None:
+        w, n, d = int(whole), int(num), int(den)
+        return f"\\frac{{{w * d + n}}}{{{d}}}" if 0 < n < d else None
 
-    return re.sub(
-        r"(?<![\d.^_{}\\a-zA-Z])(\d+)\s*\\[dt]?frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}", improper, s
-    )
+    def latex(m: re.Match[str]) -> str:
+        return improper(*m.groups()) or m.group(0)
+
+    def plain(a: str) -> str | None:
+        m = re.fullmatch(r"(-?)(\d+) +(\d+)/(\d+)", a)
+        frac = m and improper(m.group(2), m.group(3), m.group(4))
+        return f"{m.group(1)}{frac}" if m and frac else None
+
+    s = re.sub(r"(?<![\d.^_{}\\a-zA-Z])(\d+)\s*\\[dt]?frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}", latex, s)
+    return _whole_answer(s, plain)
+
+
+def bold_symbols(s: str) -> str:
+    """`\\textbf{12}`, `\\mathbf{v}`, `\\mathcal{D}` → `12`, `v`, `D`: the typeface is not the answer, and
+    math-verify reads `x = \\textbf{12}` as nothing (`\\mathbb{R}` keeps its meaning and stays)."""
+    return re.sub(r"\\(?:textbf|mathbf|boldsymbol|bm|mathcal|mathit|textit|emph)\s*\{([^{}]*)\}", r"\1", s)
+
+
+def prime_marks(s: str) -> str:
+    """`A^{\\prime}`, `A^\\prime`, `A′` → `A'`: one spelling of a prime, so a primed name keeps it."""
+    return re.sub(r"\^\s*\{?\s*\\prime\s*\}?|′", "'", s)
+
+
+def empty_set(s: str) -> str:
+    """`\\varnothing`, `∅`, `\\{\\}` → `\\emptyset`: one empty set, however it is typeset."""
+    return re.sub(r"\\varnothing\b|∅|\\\{\s*\\\}|\\lbrace\s*\\rbrace", r"\\emptyset ", s)
+
+
+_REPEATING = re.compile(r"(?<![\d.])(\d*)\.(\d*)\\(?:overline|dot)\s*\{(\d+)\}")
+
+
+def repeating_decimal(s: str) -> str:
+    """`0.\\overline{6}`, `0.1\\overline{6}`, `0.\\dot{3}` → the exact fraction (`\\frac{2}{3}`):
+    math-verify reads the overline as a mark on a digit, and 0.\\overline{6} became 0.6."""
+
+    def exact(m: re.Match[str]) -> str:
+        whole, fixed, period = m.group(1) or "0", m.group(2), m.group(3)
+        value = Fraction(int(whole)) + Fraction(int(fixed or "0"), 10 ** len(fixed))
+        value += Fraction(int(period), (10 ** len(period) - 1) * 10 ** len(fixed))
+        return f"\\frac{{{value.numerator}}}{{{value.denominator}}}" if value.denominator > 1 else str(value)
+
+    return _REPEATING.sub(exact, s)
+
+
+def sqrt_of_negative(s: str) -> str:
+    """`\\sqrt{-4}` → `2i`, `\\sqrt{-3}` → `\\sqrt{3}i`: math-verify keeps `\\sqrt{-1}` as an unevaluated
+    root, so it never equals `i`."""
+
+    def imaginary(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        root = round(n**0.5)
+        if root * root == n:
+            return "i" if root == 1 else f"{root}i"
+        return f"\\sqrt{{{n}}}i"
+
+    return re.sub(r"\\sqrt\s*\{\s*-\s*(\d{1,12})\s*\}", imaginary, s)
+
+
+_TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)\b")
+
+
+def degrees_in_trig(s: str) -> str:
+    """`\\sin(90^\\circ - x)` → `\\sin(\\frac{90\\pi}{180} - x)`: math-verify drops `^\\circ`, which is
+    right for an answer in degrees (`30^\\circ` = 30) but wrong inside a trigonometric function."""
+    if not _TRIG.search(s):
+        return s
+    return re.sub(r"(\d+(?:\.\d+)?)\s*\^\s*\{?\s*\\circ\s*\}?", r"\\frac{\1\\pi}{180}", s)
+
+
+_LESS = r"(?:\\leqslant|\\leq|\\le|≤|<=|<|\\lt)"
+_MORE = r"(?:\\geqslant|\\geq|\\ge|≥|>=|>|\\gt)"
+_COMPARE = re.compile(rf"({_LESS}|{_MORE})(?![A-Za-z])")
+_UNION = re.compile(
+    r"\s*(?:\\text\s*\{\s*or\s*\}|\\quad\s*\\text\s*\{\s*or\s*\}\s*\\quad|\bor\b|\\lor|\\vee)\s*"
+)
+
+
+def _interval(text: str) -> str | None:
+    """One inequality in one variable as an interval: `-1 \\le x < 3` → `[-1,3)`, `x > 2` → `(2,\\infty)`."""
+    parts = _COMPARE.split(text)
+    if len(parts) not in (3, 5):
+        return None
+    terms, ops = [p.strip() for p in parts[::2]], parts[1::2]
+    variable = re.compile(r"[a-zA-Z]")
+    if any(not t or "=" in t for t in terms):
+        return None
+    less = [bool(re.fullmatch(_LESS, op)) for op in ops]
+    strict = [op in ("<", ">", "\\lt", "\\gt") for op in ops]
+    if len(terms) == 3:  # a < x < b (or a > x > b)
+        if not variable.fullmatch(terms[1]) or less[0] != less[1] or terms[1] in terms[0] + terms[2]:
+            return None
+        lo, hi = (0, 2) if less[0] else (2, 0)
+        s_lo, s_hi = (strict[0], strict[1]) if less[0] else (strict[1], strict[0])
+        return f"{'(' if s_lo else '['}{terms[lo]},{terms[hi]}{')' if s_hi else ']'}"
+    if variable.fullmatch(terms[0]) and terms[0] not in terms[1]:
+        bound, upper = terms[1], less[0]  # x < b: b is the upper bound
+    elif variable.fullmatch(terms[1]) and terms[1] not in terms[0]:
+        bound, upper = terms[0], not less[0]  # a < x: a is the lower bound
+    else:
+        return None
+    edge = ")" if strict[0] else "]"
+    if upper:
+        return f"(-\\infty,{bound}{edge}"
+    return f"{'(' if strict[0] else '['}{bound},\\infty)"
+
+
+def inequality_interval(s: str) -> str:
+    """`-1 \\le x \\le 3` → `[-1,3]`, `x > 2 \\text{ or } x < -2` → `(-\\infty,-2) \\cup (2,\\infty)`: a solution set
+    written as inequalities is the interval math-verify compares (`x \\in [-1, 3]` it already reads)."""
+
+    def rewrite(answer: str) -> str | None:
+        pieces = _UNION.split(answer)
+        intervals = [_interval(p) for p in pieces]
+        if any(i is None for i in intervals):
+            return None
+        return " \\cup ".join(i for i in intervals if i)
+
+    return _whole_answer(s, rewrite)
+
+
+_NAMED = re.compile(
+    r"\s*([A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?)\s*=(?![=<>])\s*(.+)", re.DOTALL
+)
+
+
+def function_name(s: str) -> str:
+    """`f(x) = 2x+1`, `y = 2x+1` → `2x+1`: a function or curve named on the left is the expression on
+    the right, whatever the name (a value, `x = 3`, is left to math-verify)."""
+
+    def rhs(answer: str) -> str | None:
+        m = _NAMED.fullmatch(answer)
+        if m is None or "=" in m.group(2):
+            return None
+        variables = re.sub(r"\\[A-Za-z]+|\\text\s*\{[^{}]*\}", "", m.group(2))
+        return m.group(2).strip() if re.search(r"[A-Za-z]", variables) else None
+
+    return _whole_answer(s, rhs)
 
 
 def choice_letter(s: str) -> str:
@@ -96,7 +271,8 @@ def choice_letter(s: str) -> str:
 
 
 _LEADING_CHOICE = re.compile(
-    r"\s*(?:\\text(?:bf)?\s*\{\s*)?(?:(?i:option|choice)\s*)?\(?([A-E])(?:\)|\}|\.|:|\s|$)"
+    r"\s*(?:(?i:(?:the\s+)?(?:final\s+)?answer\s*(?:is\b|:)|(?:最终)?答案\s*[:：是为])\s*)?"  # `Answer: D`, `答案：D`
+    r"(?:\\text(?:bf)?\s*\{\s*)?(?:(?i:option|choice)\s*)?\(?([A-E])(?:\)|\}|\.|:|\s|$)"
 )
 
 
@@ -147,12 +323,18 @@ def delimit_bare_latex(s: str) -> str:
 
 STEPS: tuple[Callable[[str], str], ...] = (
     strip_markdown_bold,
+    bold_symbols,
     roman_constants,
     sqrt_parentheses,
     plus_minus_sign,
     currency,
     degree_sign,
+    degrees_in_trig,
+    repeating_decimal,
     integral_decimals,
+    sqrt_of_negative,
+    empty_set,
+    prime_marks,
     plain_complex,
     mixed_number,
     choice_letter,
@@ -281,3 +463,69 @@ def number_list(s: str) -> NumberList | None:
     if len(items) < 2:
         return None
     return NumberList(opened[0] + closed[0], tuple(items))
+
+
+# ---- other shapes compared without math-verify ---------------------------------------------------
+
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:([ap])\.?\s*m\.?)?", re.IGNORECASE)
+
+
+def clock_time(s: str) -> int | None:
+    """Seconds after midnight of a clock time (`9:05`, `09:05:00`, `9:05 A.M.`, `9:05\\text{ pm}`), else
+    None. Without a.m./p.m. the time is read on the 24-hour clock."""
+    core = re.sub(r"\\(?:text|mathrm|mbox)\s*\{([^{}]*)\}|\$|\\[,;! ]", r"\1", s).strip().rstrip(".").strip()
+    m = _CLOCK.fullmatch(core)
+    if m is None:
+        return None
+    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    if minute > 59 or second > 59 or hour > 23 or (m.group(4) and not 1 <= hour <= 12):
+        return None
+    if m.group(4):
+        hour = hour % 12 + (12 if m.group(4).lower() == "p" else 0)
+    return hour * 3600 + minute * 60 + second
+
+
+_MATRIX = re.compile(r"\\begin\{([pbB]?matrix)\}(.*?)\\end\{\1\}", re.DOTALL)
+_ANGLE = re.compile(r"\\langle(.*)\\rangle", re.DOTALL)
+
+
+def _split_top(s: str, sep: str) -> list[str]:
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(s):
+        if s.startswith(sep, i) and depth == 0:
+            parts.append(s[start:i])
+            i += len(sep)
+            start = i
+            continue
+        depth += (s[i] in "{([") - (s[i] in "})]")
+        i += 1
+    return [p.strip() for p in [*parts, s[start:]]]
+
+
+def vector_entries(s: str) -> tuple[str, ...] | None:
+    """The entries of a vector written as a matrix with one row or one column
+    (`\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}`) or in angle brackets (`\\langle 1, 2 \\rangle`), else None."""
+    core = s.strip().strip("$").strip()
+    if (m := _MATRIX.fullmatch(core)) is not None:
+        rows = [r for r in _split_top(m.group(2), "\\\\") if r]
+        cells = [_split_top(r, "&") for r in rows]
+        if len(rows) == 1:
+            entries = cells[0]
+        elif all(len(c) == 1 for c in cells):
+            entries = [c[0] for c in cells]
+        else:
+            return None
+    elif (m := _ANGLE.fullmatch(core)) is not None:
+        entries = _split_top(m.group(1), ",")
+    else:
+        return None
+    return tuple(entries) if len(entries) > 1 and all(entries) else None
+
+
+def tuple_entries(s: str) -> tuple[str, ...] | None:
+    """The entries of a tuple or list `(1, 2)`, `[1, 2]` (what a vector may be compared with), else None."""
+    core = re.sub(r"\\left|\\right", "", s.strip().strip("$").strip())
+    if len(core) < 2 or (core[0], core[-1]) not in (("(", ")"), ("[", "]")):
+        return None
+    entries = _split_top(core[1:-1], ",")
+    return tuple(entries) if len(entries) > 1 and all(entries) else None

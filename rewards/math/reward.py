@@ -6,8 +6,11 @@ import asyncio
 import atexit
 import threading
 from collections.abc import Sequence
+from typing import cast
 
-from rewards.math.config import Fallback, MathConfig
+from pydantic import Field
+
+from rewards.math.config import ANSWER_TYPES, AnswerType, Fallback, MathConfig, Overrides
 from rewards.math.verifier import MathVerifier
 from rewards.registry import Context, Params, group_reward
 from rewards.types import RewardResult, Sample, Status
@@ -17,6 +20,8 @@ __all__ = ["AccuracyParams", "accuracy", "default_verifier"]
 
 class AccuracyParams(Params):
     fallbacks: tuple[Fallback, ...] | None = None  # None = the verifier's (default: "answer_phrase" only)
+    # significant digits a decimal answer needs for an exact gold (2/3, \sqrt2); None = the verifier's (6)
+    numeric_precision: int | None = Field(None, ge=1, le=30)
 
 
 _default: MathVerifier | None = None
@@ -45,20 +50,25 @@ async def accuracy(samples: Sequence[Sample], params: AccuracyParams, ctx: Conte
     deadline is killed and gives 0 with status TIMEOUT. Samples without a math reference get
     INVALID_INPUT. Uses `ctx.math`, or a process-wide verifier started on first use."""
     verifier: MathVerifier = ctx.math if ctx.math is not None else default_verifier()
+    overrides = Overrides(fallbacks=params.fallbacks, numeric_precision=params.numeric_precision)
     out: list[RewardResult | None] = [None] * len(samples)
-    by_gold: dict[str, list[int]] = {}
+    by_gold: dict[tuple[str, AnswerType | None], list[int]] = {}
     for i, s in enumerate(samples):
         if s.math is None:
             out[i] = RewardResult.fail(Status.INVALID_INPUT, "sample has no math reference (gold answer)")
+        elif s.math.answer_type and s.math.answer_type not in ANSWER_TYPES:
+            why = f"unknown answer_type {s.math.answer_type!r}; one of {', '.join(ANSWER_TYPES)}, or empty"
+            out[i] = RewardResult.fail(Status.INVALID_INPUT, why)
         else:
-            by_gold.setdefault(s.math.gold, []).append(i)
+            answer_type = cast("AnswerType", s.math.answer_type) if s.math.answer_type else None
+            by_gold.setdefault((s.math.gold, answer_type), []).append(i)
 
-    async def one_gold(gold: str, idx: list[int]) -> None:  # the gold is parsed once per worker
-        results = await verifier.score_group(
-            gold, [samples[i].completion for i in idx], fallbacks=params.fallbacks
+    async def one_gold(gold: str, answer_type: AnswerType | None, idx: list[int]) -> None:
+        results = await verifier.score_group(  # the gold is parsed once per worker
+            gold, [samples[i].completion for i in idx], answer_type=answer_type, overrides=overrides
         )
         for i, r in zip(idx, results, strict=True):
             out[i] = r
 
-    await asyncio.gather(*(one_gold(g, idx) for g, idx in by_gold.items()))
+    await asyncio.gather(*(one_gold(g, t, idx) for (g, t), idx in by_gold.items()))
     return [r if r is not None else RewardResult.fail(Status.ERROR, "not scored") for r in out]

@@ -13,9 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 
-from rewards.math.config import Fallback, MathConfig
+from rewards.math.config import AnswerType, MathConfig, Overrides
 from rewards.math.grade import Judgement
-from rewards.math.workers import Kind, WorkerPool
+from rewards.math.workers import Job, Kind, WorkerPool
 from rewards.types import RewardResult, Status
 
 __all__ = ["MathVerifier", "Verdict"]
@@ -71,10 +71,16 @@ class MathVerifier:
     ) -> None:
         await self.close()
 
-    async def _run(
-        self, kind: Kind, gold: str, items: Sequence[str], fallbacks: tuple[Fallback, ...] | None = None
+    async def run(
+        self,
+        kind: Kind,
+        gold: str,
+        items: Sequence[str],
+        *,
+        answer_type: AnswerType | None = None,
+        overrides: Overrides | None = None,
     ) -> list[Judgement]:
-        """Split `items` over the workers (each parses the gold once) and keep their order."""
+        """Judge `items` against `gold`, split over the workers (each parses the gold once), in order."""
         if not items:
             return []
         # split a group only over workers no other job has claimed: under load each group stays on
@@ -86,7 +92,11 @@ class MathVerifier:
             size = -(-len(items) // chunks)
             parts = [list(items[i : i + size]) for i in range(0, len(items), size)]
             futures = [
-                asyncio.wrap_future(self._threads.submit(self.pool.run, kind, gold, part, fallbacks))
+                asyncio.wrap_future(
+                    self._threads.submit(
+                        self.pool.run, Job(kind, gold, tuple(part), answer_type, overrides or Overrides())
+                    )
+                )
                 for part in parts
             ]
             results = await asyncio.gather(*futures)
@@ -95,10 +105,18 @@ class MathVerifier:
                 self._claimed -= chunks
         return [j for part in results for j in part]
 
-    async def verify(self, gold: str, pred: str) -> Verdict:
+    async def verify(
+        self,
+        gold: str,
+        pred: str,
+        *,
+        answer_type: AnswerType | None = None,
+        overrides: Overrides | None = None,
+    ) -> Verdict:
         """Compare two answers (gold first: math-verify is not symmetric). `pred` may hold text around
-        its answer, as math-verify allows; use `score_group` for completions with reasoning."""
-        (j,) = await self._run("answers", gold, [pred])
+        its answer, as math-verify allows; a whole reply (with `<think>` or `<answer>` tags) is read
+        as `score_group` reads a completion, so its reasoning is never the answer."""
+        (j,) = await self.run("answers", gold, [pred], answer_type=answer_type, overrides=overrides)
         return _verdict(j)
 
     async def verify_many(self, pairs: Sequence[tuple[str, str]]) -> list[Verdict]:
@@ -109,18 +127,26 @@ class MathVerifier:
         out: list[Verdict | None] = [None] * len(pairs)
 
         async def one_gold(gold: str, idx: list[int]) -> None:
-            for i, j in zip(idx, await self._run("answers", gold, [pairs[i][1] for i in idx]), strict=True):
+            for i, j in zip(idx, await self.run("answers", gold, [pairs[i][1] for i in idx]), strict=True):
                 out[i] = _verdict(j)
 
         await asyncio.gather(*(one_gold(g, idx) for g, idx in by_gold.items()))
         return [v for v in out if v is not None]
 
     async def score_group(
-        self, gold: str, completions: Sequence[str], *, fallbacks: tuple[Fallback, ...] | None = None
+        self,
+        gold: str,
+        completions: Sequence[str],
+        *,
+        answer_type: AnswerType | None = None,
+        overrides: Overrides | None = None,
     ) -> list[RewardResult]:
         """1.0 for each completion whose final answer equals `gold`, else 0.0 with the reason.
-        `fallbacks` overrides `config.fallbacks` for this call."""
-        judgements = await self._run("completions", gold, completions, fallbacks)
+        `answer_type` is the sample's (None: inferred from the gold); `overrides` change the
+        config for this call (fallbacks, numeric_precision)."""
+        judgements = await self.run(
+            "completions", gold, completions, answer_type=answer_type, overrides=overrides
+        )
         return [
             RewardResult(1.0 if v.equal else 0.0, v.status, v.detail)
             for v in (_verdict(j) for j in judgements)

@@ -8,8 +8,8 @@ the pipe with a deadline: when it passes, the worker is SIGKILLed and replaced (
 warm forkserver, so the replacement is ready in milliseconds) and the remaining items of the
 job continue on the new worker.
 
-Protocol (parent → worker): `(kind, gold, items, fallbacks)` with kind "answers" or
-"completions" (fallbacks None = the config's).
+Protocol (parent → worker): a `Job` (kind "answers", "completions" or "plain", the gold, the
+items, the sample's answer type and the request's overrides of the config).
 Worker → parent: one `("gold", None)` once the gold is parsed, then one `("item", (equal,
 status, detail))` per item, in order. Items stream back one by one so that each has its own deadline.
 """
@@ -22,18 +22,17 @@ import resource
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any, Literal, cast
 
 import math_verify
 
-from rewards.math.config import Fallback, MathConfig
-from rewards.math.extract import Extraction, extract_answer
+from rewards.math.config import AnswerType, MathConfig, Overrides
+from rewards.math.extract import final_answer, gold_answer, is_reply
 from rewards.math.grade import Answer, Judgement, grade, prepare
 
-__all__ = ["PoolClosed", "WorkerPool"]
+__all__ = ["Job", "PoolClosed", "WorkerPool"]
 
 # "plain" runs math-verify alone (`verify(parse(gold), parse(pred))`), the baseline of reports
 Kind = Literal["answers", "completions", "plain"]
@@ -61,7 +60,8 @@ class _Worker:
     def __init__(self, config: MathConfig) -> None:
         self.config = config
         self.answers: OrderedDict[str, Answer] = OrderedDict()  # golds and predictions alike
-        self.verdicts: OrderedDict[tuple[str, str], Judgement] = OrderedDict()
+        self.verdicts: OrderedDict[tuple[object, ...], Judgement] = OrderedDict()
+        self.configs: dict[Overrides, MathConfig] = {}
 
     def answer(self, raw: str) -> Answer:
         """`prepare(raw)`, remembered: golds recur across groups, short answers ("2") everywhere."""
@@ -71,49 +71,52 @@ class _Worker:
             _remember(self.answers, raw, answer, self.config.cache_size // 4)
         return answer
 
-    def gold(self, raw: str) -> Answer:
-        answer = self.answer(raw)
+    def gold(self, raw: str) -> tuple[Answer, str]:
+        """The gold's final answer, prepared and parsed now (under the gold's own deadline), and what
+        was taken from it ("" when the gold is the answer itself)."""
+        taken = gold_answer(raw)
+        answer = self.answer(taken.text or raw)
         if answer.refusal is None and answer.number is None and answer.letter is None:
-            answer.parsed()  # parse now, under the gold's own deadline
-        return answer
+            answer.parsed()
+        return answer, taken.source
 
-    def judge(self, gold: Answer, text: str) -> Judgement:
-        key = (gold.raw, text)
+    def judge(self, gold: Answer, text: str, config: MathConfig, answer_type: AnswerType | None) -> Judgement:
+        key = (gold.raw, text, answer_type, config.numeric_precision)
         verdict = self.verdicts.get(key)
         if verdict is None:
-            verdict = grade(gold, self.answer(text), self.config)
+            verdict = grade(gold, self.answer(text), config, answer_type)
             _remember(self.verdicts, key, verdict, self.config.cache_size)
         return verdict
 
-    def _all_same(self, parts: tuple[str, ...]) -> bool:
-        """Whether several boxed answers are one answer written several ways (each against the first)."""
-        first = self.answer(f"\\boxed{{{parts[0]}}}")
-        return len(parts) <= 4 and all(self.judge(first, f"\\boxed{{{p}}}").equal for p in parts[1:])
+    def item(self, job: Job, gold: Answer, item: str) -> Judgement:
+        if job.kind == "plain":
+            return _plain_math_verify(job.gold, item)
+        config = self.configs.get(job.overrides)
+        if config is None:
+            config = self.configs.setdefault(job.overrides, job.overrides.apply(self.config))
 
-    def item(self, kind: Kind, gold: Answer, item: str, fallbacks: tuple[Fallback, ...] | None) -> Judgement:
-        if kind == "answers":
-            return self.judge(gold, item)
-        if kind == "plain":
-            return _plain_math_verify(gold.raw, item)
-        if len(item) > self.config.max_completion_chars:
-            return Judgement(
-                False,
-                "INVALID_INPUT",
-                f"completion has {len(item)} characters (> {self.config.max_completion_chars})",
-            )
-        config = self.config if fallbacks is None else self.config.model_copy(update={"fallbacks": fallbacks})
-        found = extract_answer(item, config)
-        if found.text is None and found.parts and self._all_same(found.parts):
-            # `\boxed{12}` and later `\boxed{12.0}`: written differently, one answer
-            found = Extraction(f"\\boxed{{{found.parts[-1]}}}", "boxed (repeated)", found.parts[-1])
-        if found.text is None and found.parts and gold.multipart:
-            # `\boxed{(2,2)} and \boxed{(6,2)}` for the gold `(2,2), (6,2)`: one answer in parts
-            verdict = self.judge(gold, ", ".join(f"\\boxed{{{p}}}" for p in found.parts))
-            return Judgement(verdict.equal, verdict.status, f"boxed parts read together: {verdict.detail}")
+        def same(a: str, b: str) -> bool:
+            return self.judge(self.answer(f"\\boxed{{{a}}}"), f"\\boxed{{{b}}}", config, None).equal
+
+        if job.kind == "answers" and not is_reply(item, config):
+            return self.judge(gold, item, config, job.answer_type)
+        found = final_answer(item, config, same=same, gold_parts=gold.multipart, answer_type=job.answer_type)
         if found.text is None:
-            return Judgement(False, "OK", found.source)
-        verdict = self.judge(gold, found.text)
-        return Judgement(verdict.equal, verdict.status, f"{found.source}: {verdict.detail}")
+            return Judgement(False, found.status, found.source)
+        verdict = self.judge(gold, found.text, config, job.answer_type)
+        source = found.source if job.kind == "completions" else f"read as a whole reply, {found.source}"
+        return Judgement(verdict.equal, verdict.status, f"{source}: {verdict.detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One gold and its items, as sent to a worker."""
+
+    kind: Kind
+    gold: str
+    items: tuple[str, ...]
+    answer_type: AnswerType | None = None
+    overrides: Overrides = field(default_factory=Overrides)
 
 
 def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any, size: int) -> None:
@@ -165,17 +168,19 @@ def _worker_main(conn: Connection, config_json: str) -> None:
             return
         if job is None:
             return
-        kind, gold_raw, items, fallbacks = job
+        taken = ""
         try:
             # the plain baseline only needs the raw gold: our own parse must not slow or fail it
-            gold = worker.answer(gold_raw) if kind == "plain" else worker.gold(gold_raw)
+            gold, taken = (worker.answer(job.gold), "") if job.kind == "plain" else worker.gold(job.gold)
         except Exception as exc:  # a gold that breaks the parser fails its group, not the worker
             gold = prepare("", config)
             gold.refusal = f"gold could not be parsed: {type(exc).__name__}"
         conn.send(("gold", None))
-        for item in items:
+        for item in job.items:
             try:
-                j = worker.item(kind, gold, item, fallbacks)
+                j = worker.item(job, gold, item)
+                if taken:  # `#### 72`, `Answer is 7.0`: say what was read as the gold
+                    j = Judgement(j.equal, j.status, f"gold taken from {taken}; {j.detail}")
             except MemoryError:
                 j = Judgement(False, "ERROR", f"ran out of memory (limit {config.memory_mb} MB)")
             except RecursionError:
@@ -255,7 +260,7 @@ class WorkerPool:
     def _answers(self, proc: _Proc, timeout_s: float) -> bool:
         """Whether a fresh worker answers a trivial job (it may die importing the main module)."""
         try:
-            proc.conn.send(("answers", "1", ["1"], None))
+            proc.conn.send(Job("answers", "1", ("1",)))
         except OSError:
             return False
         return self._receive(proc, timeout_s) is not None and self._receive(proc, timeout_s) is not None
@@ -286,11 +291,10 @@ class WorkerPool:
         except (EOFError, OSError):
             return None
 
-    def run(
-        self, kind: Kind, gold: str, items: Sequence[str], fallbacks: tuple[Fallback, ...] | None = None
-    ) -> list[Judgement]:
-        """Judge `items` against `gold` on one worker; each item has `timeout_ms` from the moment
-        the worker is ready for it. Raises `PoolClosed` if the pool is closed."""
+    def run(self, job: Job) -> list[Judgement]:
+        """Judge `job.items` against `job.gold` on one worker; each item has `timeout_ms` from the
+        moment the worker is ready for it. Raises `PoolClosed` if the pool is closed."""
+        gold, items = job.gold, job.items
         if self._closed:
             raise PoolClosed("the math worker pool is not running; call start() first")
         if gold in self._slow_golds:
@@ -309,7 +313,7 @@ class WorkerPool:
                     proc = self._spawn()
                 todo = list(items[len(out) :])
                 try:
-                    proc.conn.send((kind, gold, todo, fallbacks))
+                    proc.conn.send(replace(job, items=tuple(todo)))
                 except (BrokenPipeError, OSError):
                     self._discard(proc)
                     proc = None
@@ -371,7 +375,7 @@ class WorkerPool:
         worker; the worker is returned when it answers in time, else the gold is remembered."""
         proc = self._spawn()
         try:
-            proc.conn.send(("answers", gold, ["0"], None))
+            proc.conn.send(Job("answers", gold, ("0",)))
             if self._receive(proc, timeout_s) is not None and self._receive(proc, timeout_s) is not None:
                 return proc
         except (BrokenPipeError, OSError):

@@ -42,16 +42,34 @@ def test_known_false_positives_are_rejected(gold: str, pred: str) -> None:
         ("1000", "1000.0", True),
         ("\\frac{1}{2}", "0.5", True),
         ("\\frac12", "\\dfrac{1}{2}", True),
-        ("\\frac{1}{3}", "0.33", True),
-        ("\\frac{1}{3}", "0.3333", True),
-        ("\\frac{1}{3}", "0.3", False),  # rounds right but 10% off
+        # the precision rule: a decimal for an exact gold needs 6 significant digits, correctly rounded
+        ("\\frac{1}{3}", "0.33", False),
+        ("\\frac{1}{3}", "0.3333", False),
+        ("\\frac{1}{3}", "0.333333", True),
+        ("\\frac{1}{3}", "0.333334", False),  # not the correct rounding
+        ("\\frac{2}{3}", "0.67", False),
+        ("\\frac{2}{3}", "0.666667", True),
+        ("\\frac{1}{3}", "0.3", False),
         ("0.5", "0.51", False),
-        ("3.14159", "3.14", True),
-        ("2\\sqrt{2}", "2.828", True),
-        ("2\\sqrt{2}", "2.8", False),  # rounds right but 1% off
+        ("3.14159", "3.14", False),  # a decimal gold at its own precision: 3.14 is less
+        ("3.14", "3.14159", False),  # two different decimals
+        ("0.33", "\\frac{1}{3}", True),  # a decimal gold at its own precision: 1/3 rounds to it
+        ("0.3", "\\frac{1}{3}", False),  # rounds right but 10% off
+        ("3.14", "\\pi", True),
+        ("1.41", "\\sqrt{2}", True),
+        ("1.42", "\\sqrt{2}", False),
+        ("2\\sqrt{2}", "2.828", False),
+        ("2\\sqrt{2}", "2.82843", True),
+        ("2\\sqrt{2}", "2.8", False),
+        ("\\sqrt{2}", "1.41", False),
+        ("\\pi", "3.14", False),
         ("\\pi", "3.14159", True),
-        ("\\pi", "3.1416", True),
-        ("\\pi", "3.1415", False),  # not the correct rounding
+        ("\\pi", "3.141593", True),
+        ("\\pi", "3.1416", False),
+        ("\\pi", "3.14158", False),  # not the correct rounding
+        ("\\frac{5}{7}", "0.714286", True),
+        ("\\frac{5}{7}", "0.71", False),
+        ("\\frac{1}{4}", "0.25", True),  # terminating: the decimal is the exact value
         ("1500", "1.5e3", True),
         ("-5", "5", False),
         ("0,111", "0.111", True),  # decimal comma
@@ -80,8 +98,8 @@ def test_known_false_positives_are_rejected(gold: str, pred: str) -> None:
         ("(-\\infty, 3]", "\\left(-\\infty,3\\right]", True),
         ("(\\frac{1}{2}, 1]", "(0.5, 1]", True),
         ("(\\frac{1}{2}, 1]", "(0.4, 1]", False),
-        ("(\\frac{3}{5},\\frac{8}{3}]", "(0.6,2.6667]", True),
-        ("(\\frac{3}{5},\\frac{8}{3}]", "(0.6,2.67]", True),
+        ("(\\frac{3}{5},\\frac{8}{3}]", "(0.6,2.66667]", True),
+        ("(\\frac{3}{5},\\frac{8}{3}]", "(0.6,2.67]", False),
         ("(\\frac{3}{5},\\frac{8}{3}]", "(0.6,2.7]", False),
         ("\\{1, 2, 3\\}", "\\{3, 1, 2\\}", True),
         ("\\{1, 2, 3\\}", "\\{3, 1, 4\\}", False),

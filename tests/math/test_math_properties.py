@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rewards.math import Extraction, MathConfig, MathVerifier, extract_answer
-from rewards.math.config import Fallback
+from rewards.math.config import Fallback, Overrides
 from rewards.math.extract import boxed_contents, outside_think
+from rewards.math.normalize import plain_number
 from rewards.types import RewardResult, Status
 from tests.conftest import started_verifier
 
@@ -150,19 +151,17 @@ def polynomial_pair(draw: st.DrawFn) -> tuple[str, str]:
     return text, draw(st.sampled_from(forms))
 
 
-_DECIMAL = re.compile(r"-?\d+\.(\d+)")
 
 
-def _decimals_of_different_precision(a: str, b: str) -> bool:
-    """`0.333` against `0.33`: by design not symmetric. The prediction is taken as the approximation:
-    gold 0.333 accepts 0.33 (0.333 rounded to 2 places), gold 0.33 does not accept 0.333."""
-    ma, mb = _DECIMAL.fullmatch(a), _DECIMAL.fullmatch(b)
-    return ma is not None and mb is not None and len(ma.group(1)) != len(mb.group(1))
+def _rounded(a: str, b: str) -> bool:
+    """A rounded decimal against another value (`0.33` and `\\frac{1}{3}`): by design not symmetric.
+    A decimal gold is matched at its own precision (gold 0.33 accepts 1/3); a decimal answer for
+    an exact gold needs `numeric_precision` digits (gold 1/3 refuses 0.33)."""
+    na, nb = plain_number(a), plain_number(b)
+    return na is not None and nb is not None and na.value != nb.value
 
 
-well_formed_pair = st.one_of(rational_pair(), polynomial_pair()).filter(
-    lambda p: not _decimals_of_different_precision(*p)
-)
+well_formed_pair = st.one_of(rational_pair(), polynomial_pair()).filter(lambda p: not _rounded(*p))
 
 # ---- extraction: pure functions -------------------------------------------------------------
 
@@ -240,7 +239,7 @@ def _check_result(r: RewardResult) -> None:
 async def test_score_group_is_total_and_in_range(
     verifier: MathVerifier, gold: str, completions: list[str], fallbacks: tuple[Fallback, ...] | None
 ) -> None:
-    results = await verifier.score_group(gold, completions, fallbacks=fallbacks)
+    results = await verifier.score_group(gold, completions, overrides=Overrides(fallbacks=fallbacks))
     assert len(results) == len(completions)
     for r in results:
         _check_result(r)
