@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = ROOT.parent / "shared" / "data" / "math_public_cases.jsonl"
 OUT = ROOT / "benchmarks" / "data" / "math_labeled.jsonl"
+REPLIES = ROOT / "benchmarks" / "data" / "math_labeled_replies.jsonl"
 
 # (gold, pred, expected, tags)
 T, F = True, False
@@ -624,6 +625,94 @@ add(
     ],
 )
 
+
+# Whole replies, in the shapes models produce, for `referee verify` (which reads a reply as the
+# accuracy reward does). The reasoning is long and full of other numbers, as real reasoning is.
+def _reasoning(n: int) -> str:
+    steps = [
+        f"Step {i}: we have {i * 7 % 13} + {i} = {i * 7 % 13 + i}, so try x = {i + 2}." for i in range(n)
+    ]
+    return "\n".join(steps)
+
+
+THINK = _reasoning(60)  # ~3.5 kB
+REPLY_ROWS: list[tuple[str, str, bool, list[str]]] = []
+
+
+def reply(tags: str, rows: list[tuple[str, str, bool]]) -> None:
+    REPLY_ROWS.extend((g, p, e, tags.split()) for g, p, e in rows)
+
+
+reply(
+    "r1",
+    [
+        ("5", f"<think>\n{THINK}\nSo the answer is 5.\n</think>\nThe answer is $\\boxed{{5}}$.", T),
+        ("5", f"<think>\n{THINK}\nSo the answer is 5.\n</think>\nThe answer is $\\boxed{{3}}$.", F),
+        ("5", f"<think>\n{THINK}\nThe answer is 5.\n</think>", F),  # only inside the reasoning
+        ("5", f"<think>\n{THINK}\nThe answer is 5.\n", F),  # never closes (truncated)
+        ("5", f"<think>\n{THINK}\n</think>\n<answer>5</answer>", T),
+        ("5", f"<think>\n{THINK}\n</think>\n<answer>\\boxed{{5}}</answer>", T),
+        ("5", f"<think>\n{THINK}\n</think>\n<answer>3</answer><answer>5</answer>", F),  # hedge
+        ("5", f"<think>\n{THINK}\n</think>\n\\boxed{{3}} or \\boxed{{5}}", F),  # hedge
+        ("\\frac{2}{3}", f"<think>\n{THINK}\n</think>\nSo $p = \\boxed{{\\dfrac{{2}}{{3}}}}$.", T),
+        ("\\frac{2}{3}", f"<think>\n{THINK}\n</think>\nSo $p \\approx \\boxed{{0.67}}$.", F),
+        ("\\frac{2}{3}", f"<think>\n{THINK}\n</think>\nSo $p \\approx \\boxed{{0.666667}}$.", T),
+        ("(1, 2]", f"<think>\n{THINK}\n</think>\nThe solution set is $\\boxed{{1 < x \\le 2}}$.", T),
+        ("(1, 2]", f"<think>\n{THINK}\n</think>\nThe solution set is $\\boxed{{1 \\le x \\le 2}}$.", F),
+        ("12", f"<think>\n{THINK}\n</think>\nShe has $\\boxed{{12 \\text{{ apples}}}}$.", T),
+        ("12", f"<think>\n{THINK}\n</think>\n**Final Answer:** 12", T),
+        ("12", f"<think>\n{THINK}\n</think>\n**Final Answer:** 13", F),
+    ],
+)
+reply(
+    "minerva",
+    [
+        (
+            "\\frac{1}{2}",
+            f"{THINK}\nFinal Answer: The final answer is $\\frac{{1}}{{2}}$. I hope it is correct.",
+            T,
+        ),
+        (
+            "\\frac{1}{2}",
+            f"{THINK}\nFinal Answer: The final answer is $\\frac{{1}}{{3}}$. I hope it is correct.",
+            F,
+        ),
+        ("72", f"{THINK}\nFinal Answer: The final answer is $72$. I hope it is correct.", T),
+        ("72", f"{THINK}\nFinal Answer: The final answer is 72. I hope it is correct.", T),
+        ("72", f"{THINK}\nFinal Answer: The final answer is 27. I hope it is correct.", F),
+        ("(2,3)", f"{THINK}\nFinal Answer: The final answer is $(2,3)$. I hope it is correct.", T),
+    ],
+)
+reply(
+    "multiple_choice",
+    [
+        ("D", f"{THINK}\nA is wrong since step 3 fails. B and C are too small.\nAnswer: D", T),
+        ("D", f"{THINK}\nA is wrong since step 3 fails. B and C are too small.\nAnswer: C", F),
+        ("D", f"<think>\n{THINK}\nMaybe B?\n</think>\nThe answer is (D).", T),
+        ("D", f"<think>\n{THINK}\nIt is D.\n</think>\nThe answer is (B).", F),
+        ("D", f"<think>\n{THINK}\n</think>\n\\boxed{{\\mathcal{{D}}}}", T),
+        ("D", f"<think>\n{THINK}\n</think>\n\\boxed{{D. 45^\\circ}}", T),
+        ("D", f"<think>\n{THINK}\n</think>\n\\boxed{{A}}", F),
+        ("D", "分析：选项A、B、C都不满足条件。\n答案：D", T),
+        ("D", "分析：选项A、B、C都不满足条件。\n答案：B", F),
+        ("D", "分析：选项A、B、C都不满足条件。\n最终答案是 D", T),
+    ],
+)
+reply(
+    "gsm8k",
+    [
+        (
+            "72",
+            f"{THINK}\nNatalia sold 48 + 24 = 72 clips.\n#### 72",
+            F,
+        ),  # `####` is the gold's format, not an answer
+        ("72", f"{THINK}\nNatalia sold 48 + 24 = 72 clips.\nThe answer is 72.", T),
+        ("72", f"{THINK}\nNatalia sold 48 + 24 = 72 clips.\nThe answer is \\$72.", T),
+        ("72", f"{THINK}\nThe answer is 72 clips.", T),
+        ("72", f"{THINK}\nThe answer is 70 clips.", F),
+    ],
+)
+
 # math-verify's test asserts these are not *extracted* ($…$ spanning newlines); the text does
 # state 9, and labels here are mathematical truth (like the 1-1/e case in the public file)
 FLIPPED = {("$9$", "Answer $ \n 9 \n $"), ("$9$", "Answer \\( \n 9 \n \\)")}
@@ -658,6 +747,12 @@ def main() -> None:
         )
     OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
     print(f"{len(rows)} rows ({len(HAND)} hand-made) -> {OUT.relative_to(ROOT)}")
+    replies = [
+        {"gold": g, "pred": p, "expected": e, "tags": t, "source": "referee hand-made reply"}
+        for g, p, e, t in REPLY_ROWS
+    ]
+    REPLIES.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in replies))
+    print(f"{len(replies)} whole replies -> {REPLIES.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

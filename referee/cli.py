@@ -3,7 +3,7 @@
     referee serve [--host H] [--port P] [--config FILE]
     referee exec FILE --language python [--stdin FILE] [--timeout SEC] [--memory-mb N]
     referee score INPUT.jsonl [-o OUT.jsonl] [--server HOST:PORT] [--rewards accuracy,format]
-    referee verify --jsonl FILE [--report] [--format json]
+    referee verify --jsonl FILE [--report] [--format json]   (--report alone: every labeled set)
     referee sandbox build | referee doctor
     referee train CONFIG.yaml | referee sft … | referee filter …   (need `referee[trainer]`)
 
@@ -189,22 +189,47 @@ def score(
     typer.echo(f"scored {counts['scored']} samples, {counts['errors']} errors", err=True)
 
 
+# the labeled sets this repository ships: `referee verify --report` with no --jsonl runs them all
+LABELED_SETS = Path(__file__).resolve().parents[1] / "benchmarks" / "data"
+
+
 @app.command()
 def verify(
-    jsonl: Annotated[Path, typer.Option(help="JSONL lines {gold, pred[, expected, tags]}", exists=True)],
+    jsonl: Annotated[
+        list[Path] | None,
+        typer.Option(help="JSONL lines {gold, pred[, answer_type, expected, tags]}; repeatable", exists=True),
+    ] = None,
     report: Annotated[
-        bool, typer.Option(help="labeled lines: accuracy, FP, FN, per tag, vs plain math-verify")
+        bool,
+        typer.Option(
+            help="labeled lines: accuracy, FP, FN, per tag, vs plain math-verify (no --jsonl: every"
+            " labeled set in benchmarks/data)"
+        ),
     ] = False,
     format: Annotated[str, typer.Option(help="text or json (with --report)")] = "text",
     config: ConfigOpt = None,
 ) -> None:
-    """Compare gold and predicted math answers line by line (the verifier benchmark tool)."""
+    """Compare gold and predicted math answers line by line (the verifier benchmark tool). A pred
+    with <think>/<answer> tags is read as a whole reply, as the accuracy reward reads it."""
     from rewards.math import verify_jsonl
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be text or json, not {format!r}")
-    with jsonl.open() as src:
-        code = verify_jsonl(src, sys.stdout, report=report, fmt=format, config=_settings(config).math)
+    files = list(jsonl or [])
+    if not files and report:
+        files = sorted(LABELED_SETS.glob("*labeled*.jsonl"))
+        if not files:
+            raise _fail(f"no labeled sets (*labeled*.jsonl) in {LABELED_SETS}; pass --jsonl FILE")
+    if not files:
+        raise _fail("--jsonl FILE is needed (or --report alone, for the repository's labeled sets)")
+    code = 0
+    for path in files:
+        if report and len(files) > 1 and format == "text":
+            typer.echo(f"== {path}")
+        with path.open() as src:
+            code = max(
+                code, verify_jsonl(src, sys.stdout, report=report, fmt=format, config=_settings(config).math)
+            )
     raise typer.Exit(code)
 
 

@@ -301,3 +301,27 @@ def test_metrics_count_requests_and_rewards(server, client: RefereeClient) -> No
     assert 'referee_reward_results_total{reward="accuracy",status="OK"}' in text
     assert "referee_reward_seconds_bucket" in text
     assert "referee_sandbox_idle_containers" in text and "referee_in_flight_requests" in text
+
+
+def test_math_answer_type_and_numeric_precision_travel_over_grpc(client: RefereeClient) -> None:
+    def sample(i: int, completion: str, answer_type: str = "") -> dict[str, object]:
+        return {
+            "id": f"m{i}",
+            "prompt": "p",
+            "completion": completion,
+            "math": {"gold": "\\frac{2}{3}", "answer_type": answer_type},
+        }
+
+    samples = [
+        sample(0, "\\boxed{0.67}"),
+        sample(1, "\\boxed{0.666667}"),
+        sample(2, "\\boxed{x}", "number"),
+        sample(3, "\\boxed{1}", "fraction"),
+    ]
+    strict = client.score(samples, ["accuracy"])
+    assert [r.rewards["accuracy"].value for r in strict] == [0.0, 1.0, 0.0, 0.0]
+    assert "numeric_precision" in strict[0].rewards["accuracy"].detail
+    assert "a number gold only matches a number" in strict[2].rewards["accuracy"].detail
+    assert strict[3].rewards["accuracy"].status == "INVALID_INPUT"
+    lenient = client.score(samples[:1], [{"name": "accuracy", "params": {"numeric_precision": 2}}])
+    assert lenient[0].rewards["accuracy"].value == 1.0

@@ -1,17 +1,24 @@
-"""Find the final answer in a completion. Pure text work: no sympy, no math-verify.
+"""Find the final answer in a completion, and in a gold. Pure text work: no sympy, no math-verify.
 
-Rules, in order (the first that finds something decides):
+`final_answer` is the one place that decides what a completion answers; the worker pool only
+moves work to it. Rules, in order (the first that finds something decides):
 
 1. Text inside `<think>…</think>` is never an answer. With a closing tag only the text
    after the last `</think>` counts; an opened but never closed `<think>` leaves nothing.
 2. The `<answer>…</answer>` block. Inside it, a `\\boxed{}` wins over the block's prose.
 3. The last `\\boxed{}` / `\\fbox{}` outside the think block.
-4. The configured fallbacks: "answer_phrase" (`final answer is …`, `Answer: …`), "last_number".
+4. The configured fallbacks: "answer_phrase" (`final answer is …`, `Answer: …`, `答案：…`, and
+   lm-evaluation-harness's Minerva line `Final Answer: The final answer is $X$. I hope it is
+   correct.`), "last_number".
+5. For a `choice` question, a last line that is a lone letter.
 
 Several *different* final answers (two answer blocks, or `\\boxed{3}` and `\\boxed{4}`) give
-no answer at all: a completion that hedges must not be credited for the right guess. The
-boxed parts are kept (`Extraction.parts`): when the gold itself has several parts (`(2,2),
-(6,2)`), grading may read them together as one multi-part answer.
+no answer at all: a completion that hedges must not be credited for the right guess. The same
+answer boxed twice in two spellings is one answer, and when the gold itself has several parts
+(`(2,2), (6,2)`), the boxed parts are read together as one multi-part answer.
+
+`gold_answer` reads a gold as its dataset writes it (GSM8K's `#### 72`, a solution's `\\boxed{}`,
+`Answer is 7.0`); `is_reply` tells a whole reply handed to `verify` from a bare answer.
 """
 
 from __future__ import annotations
@@ -226,9 +233,13 @@ def final_answer(
 
 
 def is_reply(text: str, config: MathConfig) -> bool:
-    """Whether an answer handed to `verify` is a whole reply (it has reasoning or answer tags): a
-    reply is read with `final_answer`, where the reasoning is never the answer."""
-    return any(f"<{tag}>" in text or f"</{tag}>" in text for tag in (config.think_tag, config.answer_tag))
+    """Whether an answer handed to `verify` is a whole reply: it has reasoning or answer tags, or
+    lines of prose. A reply is read with `final_answer`, as the accuracy reward reads it, where the
+    reasoning is never the answer."""
+    tags = (config.think_tag, config.answer_tag)
+    return any(f"<{tag}>" in text or f"</{tag}>" in text for tag in tags) or (
+        "\n" in text.strip() and (is_prose(text) or _ANSWER_PHRASE.search(text) is not None)
+    )
 
 
 _GOLD_PHRASE = re.compile(r"\s*(?i:the\s+)?(?i:final\s+)?(?i:answer)\s*(?i:is\b|:)")

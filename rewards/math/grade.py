@@ -3,16 +3,24 @@
 Order of checks, cheapest first:
 
 1. refusals: answers that are too long, too deeply nested or exponent towers (INVALID_INPUT);
-2. fast paths without math-verify: multiple-choice letters, plain numbers compared as exact
-   fractions (a decimal must be the value correctly rounded), identical text, bracketed lists of
-   numbers, and simple expressions compared by sympy directly (`fastexpr`);
-3. math-verify (`parse` + `verify`, with its signal timeouts off: the worker is killed from outside),
-   after a decimal-for-an-exact-constant check (`2.828` for `2\\sqrt{2}`) it would miss;
-4. guards on every "equal" from math-verify, each rejecting one known false positive:
+2. the sample's answer type, when it states one (`by_type`): a `choice` gold only matches a
+   choice, `text` compares words, `number`/`interval`/`equation` refuse other shapes, `set`
+   ignores order;
+3. fast paths without math-verify: multiple-choice letters, clock times, plain numbers compared
+   as exact fractions under the precision rule (`_close`: a decimal for an exact value needs
+   `numeric_precision` significant digits, a decimal gold is matched at its own precision),
+   identical text, bracketed lists of numbers, vectors entry by entry, and simple expressions
+   compared by sympy directly (`fastexpr`);
+4. math-verify (`parse` + `verify`, with its signal timeouts off: the worker is killed from outside),
+   after a decimal-against-constant check (`2.82843` for `2\\sqrt{2}`) it would get wrong;
+5. guards on every "equal" from math-verify, each rejecting one known false positive:
    exact values that differ at high precision (`1/2^{99}` vs `1/2^{98}`), an equation against a
    bare value (`x+y=0` vs `0`), sequences with an ellipsis (`1,2,…,n` vs `1,3,…,2n-1`), an
-   interval or pair against a set (`(1,2)` vs `\\{1,2\\}`), and extractions math-verify cut off
-   mid-expression (unbalanced braces).
+   interval or pair against a set (`(1,2)` vs `\\{1,2\\}`), different units, a primed name
+   against a bare one (`A'` vs `A`), and extractions math-verify cut off mid-expression;
+6. after a "not equal", one more reading of shapes math-verify cannot relate (`_other_reading`):
+   complex constants by value (`\\sqrt2 e^{i\\pi/4}` = `1+i`), inequalities against an interval,
+   a function named differently on each side (`f(x) = 2x+1`, `y = 2x+1`).
 
 Prose and several boxed parts are left whole to math-verify's own extraction: no fast path or
 shape guard may guess which part is the answer.
@@ -539,7 +547,10 @@ def by_type(answer_type: AnswerType, gold: Answer, pred: Answer, config: MathCon
                 False, _INVALID, f"gold {_show(gold.core)!r} is no interval (answer_type interval)"
             )
         if not _interval_like(pred):
-            return Judgement(False, _OK, f"{shown}: an interval gold only matches an interval")
+            as_interval = inequality_interval(pred.core)  # `1 \\le x \\le 3` is the interval [1, 3]
+            if as_interval == pred.core:
+                return Judgement(False, _OK, f"{shown}: an interval gold only matches an interval")
+            return grade(gold, prepare(as_interval, config), config)
     if answer_type == "equation":
         if "=" not in gold.raw:
             return Judgement(

@@ -16,9 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from rewards.math.config import MathConfig
+from rewards.math.config import ANSWER_TYPES, AnswerType, MathConfig
 from rewards.math.grade import Judgement
 from rewards.math.verifier import MathVerifier
+from rewards.math.workers import Kind
 
 __all__ = ["verify_jsonl"]
 
@@ -30,6 +31,7 @@ class _Line:
     pred: str = ""
     expected: bool | None = None
     tags: list[str] = field(default_factory=list)
+    answer_type: AnswerType | None = None
     problem: str | None = None
 
 
@@ -48,6 +50,11 @@ def _read(number: int, raw: str, labeled: bool) -> _Line:
             line.problem = f"line {number}: field {key!r} must be a string"
             return line
     line.gold, line.pred = obj["gold"], obj["pred"]
+    answer_type = obj.get("answer_type")
+    if answer_type not in (None, "", *ANSWER_TYPES):
+        line.problem = f"line {number}: field 'answer_type' must be one of {', '.join(ANSWER_TYPES)}"
+        return line
+    line.answer_type = answer_type or None
     if labeled:
         if not isinstance(obj.get("expected"), bool):
             line.problem = f"line {number}: field 'expected' must be true or false"
@@ -60,20 +67,21 @@ def _read(number: int, raw: str, labeled: bool) -> _Line:
     return line
 
 
-async def _judge_all(lines: list[_Line], config: MathConfig, kind: str) -> dict[int, Judgement]:
+async def _judge_all(lines: list[_Line], config: MathConfig, kind: Kind) -> dict[int, Judgement]:
     """Judge every well-formed line, grouping lines that share a gold into one job."""
     async with MathVerifier(config) as verifier:
-        by_gold: dict[str, list[_Line]] = defaultdict(list)
+        by_gold: dict[tuple[str, AnswerType | None], list[_Line]] = defaultdict(list)
         for line in lines:
             if line.problem is None:
-                by_gold[line.gold].append(line)
+                by_gold[line.gold, line.answer_type].append(line)
         out: dict[int, Judgement] = {}
 
-        async def one(gold: str, group: list[_Line]) -> None:
-            for line, j in zip(group, await verifier.run(kind, gold, [x.pred for x in group]), strict=True):  # type: ignore[arg-type]
+        async def one(gold: str, answer_type: AnswerType | None, group: list[_Line]) -> None:
+            judged = await verifier.run(kind, gold, [x.pred for x in group], answer_type=answer_type)
+            for line, j in zip(group, judged, strict=True):
                 out[line.number] = j
 
-        await asyncio.gather(*(one(g, group) for g, group in by_gold.items()))
+        await asyncio.gather(*(one(g, t, group) for (g, t), group in by_gold.items()))
         return out
 
 
@@ -111,7 +119,7 @@ class _Tally:
 def _report(lines: list[_Line], ours: dict[int, Judgement], plain: dict[int, Judgement]) -> dict[str, Any]:
     total = {"referee": _Tally(), "math_verify": _Tally()}
     tags: dict[str, dict[str, _Tally]] = defaultdict(lambda: {"referee": _Tally(), "math_verify": _Tally()})
-    disagreements, invalid = [], []
+    disagreements, invalid, wrong = [], [], []
     for line in lines:
         if line.problem is not None or line.expected is None:
             invalid.append({"line": line.number, "status": "INVALID_INPUT", "detail": line.problem})
@@ -121,20 +129,20 @@ def _report(lines: list[_Line], ours: dict[int, Judgement], plain: dict[int, Jud
             total[name].add(line.expected, j)
             for tag in line.tags or ["(untagged)"]:
                 tags[tag][name].add(line.expected, j)
+        row = {
+            "line": line.number,
+            "expected": line.expected,
+            "gold": line.gold[:200],
+            "pred": line.pred[:200],
+        }
+        if (a.equal and a.status == "OK") != line.expected:
+            wrong.append({**row, "referee": _result(a)})
         if (a.equal and a.status == "OK") != (b.equal and b.status == "OK"):
-            disagreements.append(
-                {
-                    "line": line.number,
-                    "expected": line.expected,
-                    "gold": line.gold[:200],
-                    "pred": line.pred[:200],
-                    "referee": _result(a),
-                    "math_verify": _result(b),
-                }
-            )
+            disagreements.append({**row, "referee": _result(a), "math_verify": _result(b)})
     return {
         "total": {k: t.as_dict() for k, t in total.items()},
         "tags": {tag: {k: t.as_dict() for k, t in v.items()} for tag, v in sorted(tags.items())},
+        "referee_wrong": wrong,
         "disagreements": disagreements,
         "invalid_lines": invalid,
     }
@@ -164,11 +172,17 @@ def _print_report(r: dict[str, Any], out: TextIO) -> None:
             f"{tag:18}{a['n']:>5}  {_pct(a):>12}{a['false_positives']:>4}{a['false_negatives']:>4}"
             f"  {_pct(b):>16}{b['false_positives']:>4}{b['false_negatives']:>4}\n"
         )
-    out.write(f"\ndisagreements ({len(r['disagreements'])}):\n")
+    out.write(f"\nreferee wrong ({len(r['referee_wrong'])}):\n")
+    for d in r["referee_wrong"]:
+        out.write(
+            f"  line {d['line']}: {'FN' if d['expected'] else 'FP'} gold {json.dumps(d['gold'][:60], ensure_ascii=False)}, "
+            f"pred {json.dumps(d['pred'][:60], ensure_ascii=False)}: {d['referee']['detail']}\n"
+        )
+    out.write(f"\ndisagreements with math-verify ({len(r['disagreements'])}):\n")
     for d in r["disagreements"]:
         out.write(
             f"  line {d['line']}: expected {'equal' if d['expected'] else 'different'}; "
-            f"gold {json.dumps(d['gold'][:60])}, pred {json.dumps(d['pred'][:60])}\n"
+            f"gold {json.dumps(d['gold'][:60], ensure_ascii=False)}, pred {json.dumps(d['pred'][:60], ensure_ascii=False)}\n"
             f"    referee     {d['referee']['equal']!s:5} {d['referee']['status']}: {d['referee']['detail']}\n"
             f"    math-verify {d['math_verify']['equal']!s:5} {d['math_verify']['status']}: {d['math_verify']['detail']}\n"
         )

@@ -211,6 +211,11 @@ def _interval(text: str) -> str | None:
     variable = re.compile(r"[a-zA-Z]")
     if any(not t or "=" in t for t in terms):
         return None
+    names = [t for t in terms if variable.fullmatch(t)]
+    if len(names) != 1 or any(
+        re.search(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", "", t)) for t in terms if t not in names
+    ):
+        return None  # one variable, bounds free of it and of any other (`x < y < z` is no interval)
     less = [bool(re.fullmatch(_LESS, op)) for op in ops]
     strict = [op in ("<", ">", "\\lt", "\\gt") for op in ops]
     if len(terms) == 3:  # a < x < b (or a > x > b)

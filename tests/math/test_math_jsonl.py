@@ -63,7 +63,7 @@ def test_report_json_compares_with_math_verify() -> None:
 
 def test_report_text_lists_disagreements_and_fails_on_a_false_positive() -> None:
     code, out = run([json.dumps(x) for x in LABELED], report=True)
-    assert code == 0 and "false positives" in out and "disagreements (2)" in out
+    assert code == 0 and "false positives" in out and "disagreements with math-verify (2)" in out
     wrong_label = {"gold": "1", "pred": "1", "expected": False}
     code, _ = run([json.dumps(wrong_label)], report=True)
     assert code == 1

@@ -8,10 +8,16 @@ import pytest
 
 from rewards.math.normalize import (
     Number,
+    bold_symbols,
     choice_letter,
+    clock_time,
     currency,
     degree_sign,
+    degrees_in_trig,
     delimit_bare_latex,
+    empty_set,
+    function_name,
+    inequality_interval,
     integral_decimals,
     mixed_number,
     number_list,
@@ -19,9 +25,14 @@ from rewards.math.normalize import (
     plain_number,
     plain_text_math,
     plus_minus_sign,
+    prime_marks,
+    repeating_decimal,
     roman_constants,
+    sqrt_of_negative,
     sqrt_parentheses,
     strip_markdown_bold,
+    tuple_entries,
+    vector_entries,
 )
 
 
@@ -58,6 +69,43 @@ from rewards.math.normalize import (
         (delimit_bare_latex, "1 000", "1 000"),
         (delimit_bare_latex, "$x$", "$x$"),
         (delimit_bare_latex, "The final answer is surely five", "The final answer is surely five"),
+        # issue 19: one class each
+        (mixed_number, "2 1/4", "\\frac{9}{4}"),
+        (mixed_number, "-2 1/4", "-\\frac{9}{4}"),
+        (mixed_number, "\\boxed{2 1/4}", "\\boxed{\\frac{9}{4}}"),
+        (mixed_number, "2 5/4", "2 5/4"),  # no mixed number
+        (mixed_number, "1 000", "1 000"),
+        (bold_symbols, "x = \\textbf{12}", "x = 12"),
+        (bold_symbols, "\\mathcal{D}", "D"),
+        (bold_symbols, "\\mathbb{R}", "\\mathbb{R}"),
+        (empty_set, "\\varnothing", "\\emptyset "),
+        (empty_set, "\\{ \\}", "\\emptyset "),
+        (prime_marks, "A^{\\prime}", "A'"),
+        (prime_marks, "f′(x)", "f'(x)"),
+        (repeating_decimal, "0.\\overline{6}", "\\frac{2}{3}"),
+        (repeating_decimal, "0.1\\overline{6}", "\\frac{1}{6}"),
+        (repeating_decimal, "1.\\overline{3}", "\\frac{4}{3}"),
+        (repeating_decimal, "0.\\overline{9}", "1"),
+        (sqrt_of_negative, "\\sqrt{-4}", "2i"),
+        (sqrt_of_negative, "\\sqrt{-1}", "i"),
+        (sqrt_of_negative, "1+\\sqrt{-3}", "1+\\sqrt{3}i"),
+        (sqrt_of_negative, "\\sqrt{4}", "\\sqrt{4}"),
+        (degrees_in_trig, "\\sin(90^\\circ - x)", "\\sin(\\frac{90\\pi}{180}- x)"),
+        (degrees_in_trig, "30^\\circ", "30^\\circ"),  # an angle as the answer stays in degrees
+        (inequality_interval, "-1 \\le x \\le 3", "[-1,3]"),
+        (inequality_interval, "-1 < x \\leq 3", "(-1,3]"),
+        (inequality_interval, "3 \\ge x > -1", "(-1,3]"),
+        (inequality_interval, "x > 2", "(2,\\infty)"),
+        (inequality_interval, "x \\le 2", "(-\\infty,2]"),
+        (inequality_interval, "5 < y", "(5,\\infty)"),
+        (inequality_interval, "x < -2 \\text{ or } x > 2", "(-\\infty,-2) \\cup (2,\\infty)"),
+        (inequality_interval, "$x \\ge 3$", "\\boxed{[3,\\infty)}"),
+        (inequality_interval, "x < y < z", "x < y < z"),  # two variables: no interval
+        (inequality_interval, "1 < x > 3", "1 < x > 3"),
+        (function_name, "f(x) = 2x+1", "2x+1"),
+        (function_name, "y = 2x+1", "2x+1"),
+        (function_name, "x = 3", "x = 3"),  # a value, not a function
+        (function_name, "x^2 + y = 1", "x^2 + y = 1"),
     ],
 )
 def test_step(step, before: str, after: str) -> None:  # type: ignore[no-untyped-def]
@@ -102,3 +150,33 @@ def test_plain_number(text: str, number: Number | None) -> None:
 def test_number_list(text: str, brackets: str | None, size: int) -> None:
     found = number_list(text)
     assert (found.brackets, len(found.items)) == (brackets, size) if found else brackets is None
+
+
+@pytest.mark.parametrize(
+    "text,seconds",
+    [
+        ("9:05", 9 * 3600 + 300),
+        ("09:05:00", 9 * 3600 + 300),
+        ("9:05 A.M.", 9 * 3600 + 300),
+        ("9:05 p.m.", 21 * 3600 + 300),
+        ("12:30 a.m.", 1800),
+        ("9:05\\text{ PM}", 21 * 3600 + 300),
+        ("25:00", None),
+        ("9:60", None),
+        ("13:00 pm", None),
+        ("7:3", None),
+        ("3:2", None),
+    ],
+)
+def test_clock_time(text: str, seconds: int | None) -> None:
+    assert clock_time(text) == seconds
+
+
+def test_vectors_and_tuples() -> None:
+    assert vector_entries("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}") == ("1", "2")
+    assert vector_entries("\\begin{bmatrix} 1 & 2 & 3 \\end{bmatrix}") == ("1", "2", "3")
+    assert vector_entries("\\langle 1, \\frac{1}{2} \\rangle") == ("1", "\\frac{1}{2}")
+    assert vector_entries("\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}") is None  # a matrix
+    assert tuple_entries("(1, (2, 3))") == ("1", "(2, 3)")
+    assert tuple_entries("\\left[1, 2\\right]") == ("1", "2")
+    assert tuple_entries("(1)") is None

@@ -8,7 +8,6 @@ the real worker pool.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from fractions import Fraction
 
@@ -149,8 +148,6 @@ def polynomial_pair(draw: st.DrawFn) -> tuple[str, str]:
     expanded = sympy.expand(value)
     forms = [sympy.latex(expanded), sympy.latex(sympy.factor(expanded)), str(expanded).replace("**", "^")]
     return text, draw(st.sampled_from(forms))
-
-
 
 
 def _rounded(a: str, b: str) -> bool:
