@@ -190,8 +190,95 @@ _UNIT = re.compile(
     r"(?:\\(?:text|mathrm|mbox|textrm)\s*\{\s*(?P<latex>[A-Za-z][A-Za-z ]*?)\s*\}|(?<=[\d\s])(?P<word>[A-Za-z]{2,}))"
     r"\s*(?P<power>\^\s*\{?\d\}?)?\s*$"
 )
-# words after a number that say something other than what it counts: `3 or more`, `2 times`
-_NOT_UNITS = frozenset({"or", "and", "more", "less", "fewer", "times", "plus", "minus", "over", "only"})
+# words after a number that change its value or say something other than what it counts:
+# `3 hundred`, `3 squared`, `2 halves`, `3 or more`, `3 pi`
+_NOT_UNITS = frozenset(
+    [
+        "or",
+        "and",
+        "more",
+        "less",
+        "fewer",
+        "times",
+        "plus",
+        "minus",
+        "over",
+        "only",
+        "pi",
+        "sqrt",
+        "root",
+        "roots",
+        "squared",
+        "cubed",
+        "factorial",
+        "dozen",
+        "dozens",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+        "trillion",
+        "half",
+        "halves",
+        "third",
+        "thirds",
+        "fourth",
+        "fourths",
+        "quarter",
+        "quarters",
+        "fifth",
+        "fifths",
+        "sixth",
+        "sixths",
+        "seventh",
+        "sevenths",
+        "eighth",
+        "eighths",
+        "ninth",
+        "ninths",
+        "tenth",
+        "tenths",
+        "hundredth",
+        "hundredths",
+        "thousandth",
+        "thousandths",
+        "percent",
+        "digits",
+        "digit",
+    ]
+)
+# two-letter words are units only when they are known ones (`3 ab` is a product of variables)
+_SHORT_UNITS = frozenset(
+    [
+        "cm",
+        "mm",
+        "km",
+        "nm",
+        "kg",
+        "mg",
+        "ml",
+        "cl",
+        "dl",
+        "ft",
+        "in",
+        "yd",
+        "mi",
+        "lb",
+        "oz",
+        "hr",
+        "ms",
+        "ns",
+        "kw",
+        "mw",
+        "hz",
+        "pa",
+        "db",
+    ]
+)
 
 
 def _unit(core: str) -> tuple[str, str] | None:
@@ -201,8 +288,8 @@ def _unit(core: str) -> tuple[str, str] | None:
     if m is None or not re.search(r"\d", core[: m.start()]):  # `\text{Evelyn}` is no unit
         return None
     name = (m.group("latex") or m.group("word")).replace(" ", "").lower()
-    if name in _NOT_UNITS:
-        return None
+    if name in _NOT_UNITS or (m.group("word") and len(name) == 2 and name not in _SHORT_UNITS):
+        return None  # `\\text{m}` is a unit; a bare `ab` after a number is a product
     name = name[:-1] if len(name) > 2 and name.endswith("s") else name
     return name + re.sub(r"[\s{}]", "", m.group("power") or ""), core[: m.start()].strip()
 

@@ -250,8 +250,9 @@ def inequality_interval(s: str) -> str:
     return _whole_answer(s, rewrite)
 
 
+# what names a function or a curve: `f(x)`, `g(t, s)`, `y` (not `x = 2y`: that states a value of x)
 _NAMED = re.compile(
-    r"\s*([A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?)\s*=(?![=<>])\s*(.+)", re.DOTALL
+    r"\s*(y|[A-Za-z](?:_\{?\w+\}?)?\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))\s*=(?![=<>])\s*(.+)", re.DOTALL
 )
 
 
