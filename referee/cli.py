@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -222,14 +223,19 @@ def verify(
             raise _fail(f"no labeled sets (*labeled*.jsonl) in {LABELED_SETS}; pass --jsonl FILE")
     if not files:
         raise _fail("--jsonl FILE is needed (or --report alone, for the repository's labeled sets)")
-    code = 0
+    code, reports = 0, {}
     for path in files:
-        if report and len(files) > 1 and format == "text":
-            typer.echo(f"== {path}")
+        out = io.StringIO()
         with path.open() as src:
-            code = max(
-                code, verify_jsonl(src, sys.stdout, report=report, fmt=format, config=_settings(config).math)
-            )
+            code = max(code, verify_jsonl(src, out, report=report, fmt=format, config=_settings(config).math))
+        if report and format == "json" and len(files) > 1:  # one JSON document: {file: report}
+            reports[str(path)] = json.loads(out.getvalue())
+            continue
+        if report and len(files) > 1:
+            sys.stdout.write(f"== {path}\n")
+        sys.stdout.write(out.getvalue())
+    if reports:
+        sys.stdout.write(json.dumps(reports, ensure_ascii=False, indent=1) + "\n")
     raise typer.Exit(code)
 
 

@@ -128,6 +128,18 @@ def test_verify_jsonl_in_order(tmp_path: Path) -> None:
     assert all({"status", "detail"} <= set(r) for r in rows)
 
 
+def test_verify_report_alone_runs_every_labeled_set_in_the_repository() -> None:
+    done = referee("verify", "--report", "--format", "json")
+    assert done.returncode == 0, done.stderr  # exit 1 would mean a false positive
+    reports = json.loads(done.stdout)
+    names = {Path(p).name for p in reports}
+    assert {"math_labeled.jsonl", "math_labeled_replies.jsonl"} <= names
+    for report in reports.values():
+        ours, plain = report["total"]["referee"], report["total"]["math_verify"]
+        assert ours["false_positives"] == 0 and ours["n"] > 0 and "tags" in report
+        assert {"accuracy", "false_negatives"} <= set(plain)
+
+
 def test_help_lists_every_command() -> None:
     done = referee("--help")
     assert done.returncode == 0
