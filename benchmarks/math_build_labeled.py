@@ -728,8 +728,9 @@ reply(
         (
             "72",
             f"{THINK}\nNatalia sold 48 + 24 = 72 clips.\n#### 72",
-            F,
-        ),  # `####` is the gold's format, not an answer
+            T,
+        ),  # GSM8K's answer line, as verl reads it
+        ("72", f"{THINK}\nNatalia sold 48 + 24 = 70 clips.\n#### 70", F),
         ("72", f"{THINK}\nNatalia sold 48 + 24 = 72 clips.\nThe answer is 72.", T),
         ("72", f"{THINK}\nNatalia sold 48 + 24 = 72 clips.\nThe answer is \\$72.", T),
         ("72", f"{THINK}\nThe answer is 72 clips.", T),

@@ -4,9 +4,12 @@
 moves work to it. Rules, in order (the first that finds something decides):
 
 1. Text inside `<think>…</think>` is never an answer. With a closing tag only the text
-   after the last `</think>` counts; an opened but never closed `<think>` leaves nothing.
+   after the last `</think>` counts; an opened but never closed `<think>` leaves nothing
+   (not even an `<answer>` block inside it: NeMo-RL credits one, but then reasoning could hold
+   the answer).
 2. The `<answer>…</answer>` block. Inside it, a `\\boxed{}` wins over the block's prose.
-3. The last `\\boxed{}` / `\\fbox{}` outside the think block.
+3. The last `\\boxed{}` / `\\fbox{}` outside the think block, unless a "final answer is …"
+   statement comes after it (Minerva-style replies box intermediate results).
 4. The configured fallbacks: "answer_phrase" (`final answer is …`, `Answer: …`, `答案：…`, and
    lm-evaluation-harness's Minerva line `Final Answer: The final answer is $X$. I hope it is
    correct.`), "last_number".
@@ -49,11 +52,12 @@ _ANSWER_PHRASE = re.compile(
 )
 _REMARK = re.compile(r"\s*\((?=[^()]*[A-Za-z]{3,})[^()]*\)\s*$")  # "(approximately 0.5)"
 # lm-evaluation-harness's Minerva prompt ends every answer with this sentence
-_HOPE = re.compile(r"\s*\.?\s*I hope it is correct\s*[.!]?\s*$", re.IGNORECASE)
+_HOPE = re.compile(r"\s*\.?\s*I hope it is correct\b.*$", re.IGNORECASE)  # and whatever follows it
 # "Final Answer: The final answer is $X$": what comes between two phrases is no answer
 _FILLER = re.compile(
     r"(?i:the|my|our|so|thus|hence|therefore|so the|thus the|hence the|therefore the)?[\s,.*]*"
 )
+_HASHES = re.compile(r"^[ \t]*####[ \t]*(\S[^\n]*)$", re.MULTILINE)  # GSM8K's answer line: `#### 72`
 _LAST_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -132,19 +136,36 @@ def _from_boxes(boxes: list[str], source: str) -> Extraction:
 
 
 def _phrase_answer(text: str) -> Extraction | None:
-    """The answer after "final answer is" (or, failing that, "answer is"/"Answer:"); different
-    answers in several such phrases are a hedge, like several different boxes."""
+    """The answer after "final answer is" or a GSM8K-style `#### 72` line (or, failing those,
+    "answer is"/"Answer:"); different answers in several such phrases are a hedge, like several
+    different boxes."""
     matches = [m for m in _ANSWER_PHRASE.finditer(text) if not _FILLER.fullmatch(m.group("answer"))]
-    final = [m for m in matches if m.group("final") or m.group("final_zh")]
+    final = [m.group("answer") for m in matches if m.group("final") or m.group("final_zh")]
+    final += _HASHES.findall(text)
     answers = [
-        _REMARK.sub("", _HOPE.sub("", m.group("answer"))).strip().rstrip(".。").strip()
-        for m in final or matches
+        _REMARK.sub("", _HOPE.sub("", a)).strip().rstrip(".。").strip()
+        for a in final or [m.group("answer") for m in matches]
     ]
     distinct = _distinct([a for a in answers if a])
     if len(distinct) > 1:
         shown = " | ".join(d for d in distinct[:4])
         return Extraction(None, f"several different final answers: {shown}", parts=tuple(distinct))
     return Extraction(distinct[0], "answer phrase", distinct[0]) if distinct else None
+
+
+def _final_after_boxes(text: str) -> Extraction | None:
+    """A "final answer is …" statement made after the last `\\boxed{}`: the reply's last word on its
+    answer (Minerva-style replies box intermediate results), so it outranks the boxes."""
+    last_box = max(m.start() for m in _BOX_OPENERS.finditer(text))
+    finals = [m for m in _ANSWER_PHRASE.finditer(text) if m.group("final") or m.group("final_zh")]
+    if not finals or finals[-1].start() < last_box:
+        return None
+    found = _phrase_answer(text[last_box:])
+    return (
+        None
+        if found is None or found.text is None
+        else Extraction(found.text, "final answer phrase", found.shown)
+    )
 
 
 def _fallback(text: str, kind: str) -> Extraction | None:
@@ -175,6 +196,8 @@ def extract_answer(completion: str, config: MathConfig) -> Extraction:
         answer = distinct[0].strip()
         return Extraction(answer, "answer block", answer)
     boxes = boxed_contents(text)
+    if boxes and "answer_phrase" in config.fallbacks and (final := _final_after_boxes(text)) is not None:
+        return final  # `\boxed{200}` … `\boxed{255}` … "The final answer is $10,455$."
     if boxes:
         return _from_boxes(boxes, "boxed")
     for kind in config.fallbacks:
@@ -237,9 +260,11 @@ def is_reply(text: str, config: MathConfig) -> bool:
     lines of prose. A reply is read with `final_answer`, as the accuracy reward reads it, where the
     reasoning is never the answer."""
     tags = (config.think_tag, config.answer_tag)
-    return any(f"<{tag}>" in text or f"</{tag}>" in text for tag in tags) or (
-        "\n" in text.strip() and (is_prose(text) or _ANSWER_PHRASE.search(text) is not None)
-    )
+    if any(f"<{tag}>" in text or f"</{tag}>" in text for tag in tags):
+        return True
+    if _ANSWER_PHRASE.search(text) is not None or _HASHES.search(text) is not None:
+        return True  # "The answer is 3.14", "… #### 72": a sentence that says which part is the answer
+    return "\n" in text.strip() and is_prose(text)
 
 
 _GOLD_PHRASE = re.compile(r"\s*(?i:the\s+)?(?i:final\s+)?(?i:answer)\s*(?i:is\b|:)")

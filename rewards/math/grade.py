@@ -345,6 +345,9 @@ class Answer:
         return self._parsed
 
 
+_OPTION = re.compile(r"\s*\(?([A-E])(?:\)|\.)\s+\S.*", re.DOTALL)
+
+
 def prepare(raw: str, config: MathConfig) -> Answer:
     """Normalize and classify an answer; no sympy yet (math-verify parses lazily)."""
     refusal = None
@@ -365,6 +368,8 @@ def prepare(raw: str, config: MathConfig) -> Answer:
     core = boxes[-1].strip() if boxes and not whole else _core(text)
     shaped = not whole and refusal is None
     letter = choice_letter(core)
+    if (option := _OPTION.fullmatch(core)) is not None:  # `C. x = 42`: an option with its text
+        letter = option.group(1)
     unit = None if whole else _unit(core)
     number = plain_number(core) if shaped else None
     if number is None and shaped and unit is not None:  # `3 dollars`, `5\text{ cm}`
@@ -600,6 +605,14 @@ def _words(core: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", s).split())
 
 
+_TRUTH = {"yes": True, "true": True, "no": False, "false": False}
+
+
+def _truth(core: str) -> bool | None:
+    """A yes/no answer as a truth value: `Yes`, `\\text{true}`, `TRUE` (None: no such answer)."""
+    return _TRUTH.get(_words(core))
+
+
 def _interval_like(side: Answer) -> bool:
     core = re.sub(r"\\left|\\right|\s+", "", side.core)
     return bool(
@@ -668,6 +681,9 @@ def grade(gold: Answer, pred: Answer, config: MathConfig, answer_type: AnswerTyp
         return Judgement(False, _INVALID, f"answer refused: {pred.refusal}")
     if answer_type is not None and (typed := by_type(answer_type, gold, pred, config)) is not None:
         return typed
+    if (g_truth := _truth(gold.core)) is not None and (p_truth := _truth(pred.core)) is not None:
+        same = g_truth == p_truth
+        return Judgement(same, _OK, f"{shown}: {'same' if same else 'different'} truth value")
     if gold.letter is not None:
         same = (pred.letter or leading_choice(pred.core)) == gold.letter
         return Judgement(same, _OK, f"{shown}: {'same' if same else 'different'} choice")

@@ -46,6 +46,30 @@ def answer_key(s: str) -> str:
     return s.rstrip(".")
 
 
+# a LaTeX answer written in a Python or JSON string without escaping its backslashes: `"\frac"`
+# holds a form feed and `rac`, `"\beta"` a backspace and `eta`. These control characters never
+# belong in an answer; a tab or a newline may (so `\t`, `\n`, `\r` are left alone)
+_CONTROL = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+
+
+def escaped_controls(s: str) -> str:
+    """`\\x0crac{1}{2}` → `\\frac{1}{2}`: the backslashes a string lost to its escapes are put back."""
+    if not any(c in s for c in _CONTROL):
+        return s
+    return "".join(_CONTROL.get(c, c) for c in s)
+
+
+def thousands_thin_space(s: str) -> str:
+    """`56,\\!01,\\!789`, `14{,}916` → `5601789`, `14916`: digit groups kept apart by a thin space or
+    a braced comma are one integer."""
+    return re.sub(r"(?<=\d)(?:,?\\[!,](?=\d)|\s*\{\s*,\s*\}\s*(?=\d{3}))", "", s)
+
+
+def trailing_backslash(s: str) -> str:
+    """`185\\` → `185`: a stray backslash at the end (a line break, a cut-off escape) is no part of it."""
+    return re.sub(r"(?<!\\)\\+\s*$", "", s) if s.rstrip().endswith("\\") else s
+
+
 def strip_markdown_bold(s: str) -> str:
     """`**5**` → `5`: math-verify keeps the stars and parses `5**` as nothing."""
     return re.sub(r"\*\*(.+?)\*\*", r"\1", s, flags=re.DOTALL)
@@ -54,6 +78,12 @@ def strip_markdown_bold(s: str) -> str:
 def roman_constants(s: str) -> str:
     """`\\mathrm{e}` → `e`: math-verify's regex stops at `\\mathrm{e}` and `1-\\frac{1}{\\mathrm{e}}` became 1."""
     return re.sub(r"\\(?:mathrm|operatorname|text|rm)\s*\{\s*([ei])\s*\}", r"\1", s)
+
+
+def root_braces(s: str) -> str:
+    """`\\sqrt[3]8`, `\\sqrt 2` → `\\sqrt[3]{8}`, `\\sqrt{2}`: a root of one token, braced, as
+    math-verify reads roots (it read `\\sqrt[3]8` as nothing)."""
+    return re.sub(r"\\sqrt(\[[^\[\]]*\])?\s*([0-9]+|[A-Za-z](?![A-Za-z]))", r"\\sqrt\1{\2}", s)
 
 
 def sqrt_parentheses(s: str) -> str:
@@ -272,7 +302,7 @@ def function_name(s: str) -> str:
 
 def choice_letter(s: str) -> str:
     """`(C)`, `\\text{(C)}`, `\\textbf{C)}` → `C`: a multiple-choice answer is its letter."""
-    m = re.fullmatch(r"\s*(?:\\text(?:bf)?\s*\{)?\s*\(?\s*([A-E])\s*\)?\s*\}?\s*", s)
+    m = re.fullmatch(r"\s*(?:\\(?:text|textbf|textrm|mathrm)\s*\{)?\s*\(?\s*([A-E])\s*\)?\s*\}?\s*", s)
     return m.group(1) if m else s
 
 
@@ -328,10 +358,14 @@ def delimit_bare_latex(s: str) -> str:
 
 
 STEPS: tuple[Callable[[str], str], ...] = (
+    escaped_controls,
+    trailing_backslash,
+    thousands_thin_space,
     strip_markdown_bold,
     bold_symbols,
     roman_constants,
     sqrt_parentheses,
+    root_braces,
     plus_minus_sign,
     currency,
     degree_sign,

@@ -125,3 +125,48 @@ async def test_accuracy_reward_takes_answer_type_and_numeric_precision(verifier:
         samples[:2], [RewardSpec("accuracy", params={"numeric_precision": 2})], Context(math=verifier)
     )
     assert [r.rewards["accuracy"].value for r in lenient] == [1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "completion,expected",
+    [
+        ("She sold 48 + 24 clips.\n#### 72", 1.0),  # GSM8K's answer line, as verl's gsm8k reads it
+        ("She sold 48 + 24 clips.\n#### 70", 0.0),
+        ("#### 72\n#### 70", 0.0),  # two different answer lines: a hedge
+        # Minerva replies box intermediate results; the final statement after them decides
+        (
+            "So $\\boxed{20}$, then $\\boxed{52}$.\nFinal Answer: The final answer is $72$. I hope it is correct.",
+            1.0,
+        ),
+        (
+            "So $\\boxed{72}$, then $\\boxed{52}$.\nFinal Answer: The final answer is $52$. I hope it is correct.",
+            0.0,
+        ),
+        (
+            "Final Answer: The final answer is $72$. I hope it is correct. [Note: checked twice, 3 + 4 = 7]",
+            1.0,
+        ),
+        ("The final answer is $\\boxed{72}$.", 1.0),
+    ],
+)
+async def test_answer_lines_as_harnesses_write_them(
+    verifier: MathVerifier, completion: str, expected: float
+) -> None:
+    [r] = await verifier.score_group("72", [completion])
+    assert r.value == expected and r.status == Status.OK, r.detail
+
+
+@pytest.mark.parametrize(
+    "gold,pred,expected",
+    [
+        ("yes", "True", True),
+        ("No", "false", True),
+        ("\\text{Yes}", "no", False),
+        ("true", "\\boxed{TRUE}", True),
+    ],
+)
+async def test_yes_and_no_are_truth_values(
+    verifier: MathVerifier, gold: str, pred: str, expected: bool
+) -> None:
+    v = await verifier.verify(gold, pred)
+    assert v.equal is expected and v.status == Status.OK, v.detail

@@ -16,6 +16,7 @@ from rewards.math.normalize import (
     degrees_in_trig,
     delimit_bare_latex,
     empty_set,
+    escaped_controls,
     function_name,
     inequality_interval,
     integral_decimals,
@@ -28,9 +29,12 @@ from rewards.math.normalize import (
     prime_marks,
     repeating_decimal,
     roman_constants,
+    root_braces,
     sqrt_of_negative,
     sqrt_parentheses,
     strip_markdown_bold,
+    thousands_thin_space,
+    trailing_backslash,
     tuple_entries,
     vector_entries,
 )
@@ -106,6 +110,19 @@ from rewards.math.normalize import (
         (function_name, "y = 2x+1", "2x+1"),
         (function_name, "x = 3", "x = 3"),  # a value, not a function
         (function_name, "x^2 + y = 1", "x^2 + y = 1"),
+        (function_name, "x = 2y", "x = 2y"),  # a value of x, not a function
+        (escaped_controls, "$\x0crac{\\sqrt{17}}{17}$", "$\\frac{\\sqrt{17}}{17}$"),
+        (escaped_controls, "\x08eta", "\\beta"),
+        (escaped_controls, "a\tb", "a\tb"),  # a tab may be a tab
+        (thousands_thin_space, "56,\\!01,\\!78,\\!95,\\!760", "56017895760"),
+        (thousands_thin_space, "14{,}916", "14916"),
+        (thousands_thin_space, "1{,}5", "1{,}5"),  # a decimal comma, not thousands
+        (trailing_backslash, "185\\", "185"),
+        (trailing_backslash, "x \\\\", "x "),
+        (root_braces, "\\sqrt[3]8", "\\sqrt[3]{8}"),
+        (root_braces, "\\sqrt2x", "\\sqrt{2}x"),
+        (root_braces, "\\sqrt{2}", "\\sqrt{2}"),
+        (choice_letter, "\\mathrm{E}", "E"),
     ],
 )
 def test_step(step, before: str, after: str) -> None:  # type: ignore[no-untyped-def]
