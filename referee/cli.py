@@ -161,8 +161,8 @@ def score(
     dataset: Annotated[
         str | None,
         typer.Option(
-            help="each line is this dataset's own row plus `completion`: "
-            "humaneval, mbpp, apps, taco, livecodebench, codecontests"
+            help="each line is this dataset's own row plus `completion`; a preset of rewards/datasets "
+            "(humaneval, mbpp, apps, livecodebench, codecontests, deepcoder, primeintellect, …)"
         ),
     ] = None,
     config: ConfigOpt = None,

@@ -2,6 +2,7 @@
 
     code_reference("humaneval", row)            # row as the dataset ships it
     code_reference("codecontests", row, "cpp")  # the program's language, where rows have several
+    code_reference("primeintellect", row)       # or the row's own, where it names one
 
 One small module per dataset family, each a pure function of the row that builds what its
 official harness would run — the same `CodeReference` a user could write by hand, so nothing
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from rewards.datasets import apps, codecontests, humaneval, livecodebench, mbpp
+from rewards.datasets import apps, codecontests, deepcoder, humaneval, livecodebench, mbpp
 from rewards.errors import InvalidRequest
 from rewards.types import CodeReference
 
@@ -29,6 +30,12 @@ PRESETS: dict[str, Preset] = {
     "taco": apps.reference,  # TACO keeps APPS's `input_output` format
     "livecodebench": livecodebench.reference,
     "codecontests": codecontests.reference,
+    "deepcoder": deepcoder.deepcoder,  # its taco, lcbv5, codeforces and primeintellect subsets
+    "primeintellect": deepcoder.primeintellect,  # verifiable-coding-problems / SYNTHETIC-1
+}
+# rows that name their program's language: used when the request names none
+ROW_LANGUAGE: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "primeintellect": deepcoder.primeintellect_language
 }
 
 
@@ -39,4 +46,5 @@ def code_reference(dataset: str, row: Mapping[str, Any], language: str = "") -> 
         raise InvalidRequest(f"dataset: unknown preset {dataset!r}; known: {', '.join(sorted(PRESETS))}")
     if not isinstance(row, Mapping):
         raise InvalidRequest(f"row: expected the dataset's row as an object, got {type(row).__name__}")
-    return preset(row, language or "python")
+    row_language = ROW_LANGUAGE.get(dataset.lower())
+    return preset(row, language or (row_language(row) if row_language else "") or "python")

@@ -63,11 +63,52 @@ def test_codecontests_limits_and_comparator() -> None:
         ("livecodebench", {"public_test_cases": "@@@"}, "neither JSON nor"),
         ("codecontests", {"public_tests": {"input": ["1"], "output": []}}, "row.public_tests"),
         ("codecontests", {}, "no tests"),
+        ("deepcoder", {"tests": "[]"}, "row.tests: expected a non-empty JSON list"),
+        (
+            "deepcoder",
+            {"tests": json.dumps([{"input": "1", "output": "1", "testtype": "functional"}])},
+            "func_name",
+        ),
+        ("primeintellect", {"verification_info": "{oops"}, "neither JSON nor a Python literal"),
+        ("primeintellect", {"verification_info": "{'test_cases': []}"}, "non-empty list of test cases"),
+        (
+            "primeintellect",
+            {
+                "verification_info": repr(
+                    {"test_cases": [{"type": "function_call", "input": 1, "output": [1], "fn_name": "f"}]}
+                )
+            },
+            "input must be the list of arguments",
+        ),
+        (
+            "primeintellect",
+            {"verification_info": repr({"test_cases": [{"type": "x", "input": "", "output": ""}]})},
+            "all 'stdin_stdout' or all 'function_call'",
+        ),
     ],
 )
 def test_a_bad_row_names_its_field(dataset: str, row: dict, message: str) -> None:
     with pytest.raises(InvalidRequest, match=message.replace("[", r"\[").replace("{", r"\{")):
         code_reference(dataset, row)
+
+
+def test_primeintellect_row_as_ms_swift_documents_it() -> None:
+    """A real row's verification_info (open-r1's python subset, as ms-swift's docs show it)."""
+    info = {
+        "language": "python",
+        "test_cases": [
+            {
+                "input": "4\n4\n0001\n1000\n0011\n0111\n3\n010\n101\n0\n2\n00000\n00001\n4\n01\n001\n0001\n00001\n",
+                "output": "1\n3 \n-1\n0\n\n2\n1 2 \n",
+                "type": "stdin_stdout",
+            }
+        ],
+    }
+    ref = code_reference("primeintellect", {"verification_info": json.dumps(info)})
+    assert (
+        ref.language == "python" and len(ref.cases) == 1 and ref.output_match.comparator is Comparator.TOKENS
+    )
+    assert ref.cases[0].expected_stdout == info["test_cases"][0]["output"]
 
 
 def test_every_preset_is_documented_in_the_api() -> None:

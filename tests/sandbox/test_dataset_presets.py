@@ -202,3 +202,87 @@ async def test_codecontests(sb: Sandbox) -> None:
     assert [x.value for x in r] == [1.0, 0.0], r  # 1000001 is not 1000000 at any tolerance
     [r] = await score(sb, "codecontests", CODECONTESTS, [f"```cpp\n{cpp}```"], language="cpp")
     assert r.value == 1.0, r
+
+
+# DeepCoder's `tests`, one row per subset shape (agentica-org/DeepCoder-Preview-Dataset)
+DEEPCODER_TACO = {
+    "problem": "Print the sum of two integers.",
+    "tests": json.dumps({"inputs": ["1 2\n", "5 7\n"], "outputs": ["3\n", "12\n"]}),
+    "metadata": {},
+}
+DEEPCODER_LCB = {
+    "problem": "Given nums and target, return the indices of the two numbers adding up to target.",
+    "starter_code": "class Solution:\n    def twoSum(self, nums: List[int], target: int) -> List[int]:\n        ",
+    "tests": json.dumps(
+        [
+            {"input": "[2,7,11,15]\n9", "output": "[0, 1]", "testtype": "functional"},
+            {"input": "[3,2,4]\n6", "output": "[1, 2]", "testtype": "functional"},
+        ]
+    ),
+    "metadata": {"func_name": "twoSum"},
+}
+DEEPCODER_PRIME = {
+    "problem": "Write a function add(a, b) returning a + b.",
+    "tests": json.dumps(
+        [
+            {"type": "function_call", "fn_name": "add", "input": [1, 2], "output": [3]},
+            {"type": "function_call", "fn_name": "add", "input": [-4, 4], "output": [0]},
+        ]
+    ),
+}
+# PrimeIntellect/verifiable-coding-problems: `verification_info` as published, a Python literal
+PRIME_STDIN = {
+    "problem_id": "prime_00001",
+    "task_type": "verifiable_code",
+    "prompt": "Solve the following coding problem using the programming language python:\n\nPrint a + b.",
+    "gold_standard_solution": "a, b = map(int, input().split())\nprint(a + b)\n",
+    "verification_info": repr(
+        {
+            "language": "python",
+            "test_cases": [
+                {"fn_name": None, "input": "1 2\n", "output": "3\n", "type": "stdin_stdout"},
+                {"fn_name": None, "input": "10 -3\n", "output": "7\n", "type": "stdin_stdout"},
+            ],
+        }
+    ),
+    "metadata": "{'difficulty': 1}",
+}
+
+
+async def test_deepcoder_every_subset_shape(sb: Sandbox) -> None:
+    add_stdin = "a, b = map(int, input().split())\nprint(a + b)\n"
+    r = await score(sb, "deepcoder", DEEPCODER_TACO, [add_stdin, "print(3)", EXIT_EARLY])
+    assert [x.value for x in r] == [1.0, 0.5, 0.0], r
+    wrong = "class Solution:\n    def twoSum(self, nums, target):\n        return [0, 1]\n"
+    r = await score(sb, "deepcoder", DEEPCODER_LCB, [TWO_SUM, wrong, EXIT_EARLY])
+    assert [x.value for x in r] == [1.0, 0.5, 0.0], r
+    add = "def add(a, b):\n    return a + b\n"
+    r = await score(
+        sb,
+        "deepcoder",
+        DEEPCODER_PRIME,
+        [add, "def add(a, b):\n    return 3\n", EQ_ALWAYS + "def add(a, b):\n    return _E()\n"],
+    )
+    assert [x.value for x in r] == [1.0, 0.5, 0.0], r
+
+
+async def test_primeintellect_rows_as_published(sb: Sandbox) -> None:
+    good = PRIME_STDIN["gold_standard_solution"]
+    r = await score(sb, "primeintellect", PRIME_STDIN, [good, "print(3)", EXIT_EARLY])
+    assert [x.value for x in r] == [1.0, 0.5, 0.0], r
+    calls = {
+        "verification_info": json.dumps(
+            {"language": "python", "test_cases": json.loads(DEEPCODER_PRIME["tests"])}
+        )
+    }
+    r = await score(
+        sb,
+        "primeintellect",
+        calls,
+        ["def add(a, b):\n    return a + b\n", "def add(a, b):\n    return a - b\n"],
+    )
+    assert [x.value for x in r] == [1.0, 0.5], r
+    cpp = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'
+    row = {**PRIME_STDIN, "verification_info": PRIME_STDIN["verification_info"].replace("'python'", "'cpp'")}
+    [r] = await score(sb, "primeintellect", row, [f"```cpp\n{cpp}```"])  # the row's language, none given
+    assert r.value == 1.0, r
