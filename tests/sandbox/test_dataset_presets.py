@@ -279,7 +279,7 @@ async def test_primeintellect_rows_as_published(sb: Sandbox) -> None:
         sb,
         "primeintellect",
         calls,
-        ["def add(a, b):\n    return a + b\n", "def add(a, b):\n    return a - b\n"],
+        ["def add(a, b):\n    return a + b\n", "def add(a, b):\n    return a + b if a > 0 else 1\n"],
     )
     assert [x.value for x in r] == [1.0, 0.5], r
     cpp = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'
