@@ -90,6 +90,19 @@ OTHERS: dict[str, list[tuple[str, dict, str, bool]]] = {
             False,
         ),
     ],
+    "deepcoder (taco, lcbv5, primeintellect subsets)": [
+        ("deepcoder", rows.DEEPCODER_TACO, "a, b = map(int, input().split())\nprint(a + b)\n", True),
+        ("deepcoder", rows.DEEPCODER_LCB, rows.TWO_SUM, True),
+        ("deepcoder", rows.DEEPCODER_PRIME, "def add(a, b):\n    return a + b\n", True),
+        ("deepcoder", rows.DEEPCODER_TACO, "print(3)", False),
+        ("deepcoder", rows.DEEPCODER_LCB, rows.EXIT_EARLY, False),
+        ("deepcoder", rows.DEEPCODER_PRIME, "def add(a, b):\n    return 3\n", False),
+    ],
+    "primeintellect (verification_info)": [
+        ("primeintellect", rows.PRIME_STDIN, rows.PRIME_STDIN["gold_standard_solution"], True),
+        ("primeintellect", rows.PRIME_STDIN, "print(3)", False),
+        ("primeintellect", rows.PRIME_STDIN, rows.EXIT_EARLY, False),
+    ],
 }
 
 
