@@ -94,7 +94,11 @@ def _output_match_from_proto(m: pb.OutputMatch, where: str) -> OutputMatch:
     try:
         tolerance = {"float_tolerance": m.float_tolerance} if m.HasField("float_tolerance") else {}
         return OutputMatch(
-            Comparator(m.comparator or "lines"), ignore_case=m.ignore_case, checker=m.checker, **tolerance
+            Comparator(m.comparator or "lines"),
+            ignore_case=m.ignore_case,
+            checker=m.checker,
+            checker_language=m.checker_language or "python",
+            **tolerance,
         )
     except ValueError as exc:
         raise InvalidRequest(
@@ -146,6 +150,7 @@ def sample_to_proto(s: Sample) -> pb.Sample:
                     float_tolerance=c.output_match.float_tolerance,
                     ignore_case=c.output_match.ignore_case,
                     checker=c.output_match.checker,
+                    checker_language=c.output_match.checker_language,
                 ),
             )
         )

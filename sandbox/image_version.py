@@ -20,6 +20,7 @@ GUEST_FILES = (
     "candidate.py",
     "referee_wire.py",
     "runas.c",
+    "testlib.h",  # testlib's checker API, for C++ checkers
 )
 _BASE_VERSION = "0.3.0"  # bump when the package list in image.py changes
 

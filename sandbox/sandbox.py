@@ -47,7 +47,16 @@ _PARSE_LOCK = threading.Lock()
 _JUDGE_START_MS = 3_000  # two interpreters and the imports, before the first test's clock starts
 _PYTHON = language("python").run[:-1]  # the interpreter and its flags, as programs run
 # A checker, from the request: testlib's argument order (input, the program's output, the answer).
-CHECKER_ARGV = (*_PYTHON, "/work/judge/checker.py", "input.txt", "output.txt", "answer.txt")
+_CHECKER_FILES = ("input.txt", "output.txt", "answer.txt")
+CHECKER_ARGV = {
+    "python": (*_PYTHON, "/work/judge/checker.py", *_CHECKER_FILES),
+    "cpp": ("/work/judge/checker", *_CHECKER_FILES),
+}
+# A C++ checker is built once per visit by the cpp language's own compiler command, against
+# referee's testlib.h ({private}: the judge uid's own directory, see the supervisor's build_judge)
+_IN_PRIVATE = {"main": "{private}/checker", "main.cpp": "{private}/checker.cpp"}
+CHECKER_BUILD = (*(_IN_PRIVATE.get(a, a) for a in language("cpp").compile), "-I/opt/referee")
+CHECKER_FAILED = 3  # testlib's _fail: the checker cannot judge (a bad answer file): no verdict
 # An interactor, from the request: testlib's arguments; {private} is its own directory.
 INTERACTOR_ARGV = (
     *_PYTHON,
@@ -223,10 +232,10 @@ class Sandbox:
             result = await self._run_case(
                 c, lang, case, limit_ms, files if not lang.compile else {}, first=i == 0
             )
-            name, checker = f"case {i + 1}", spec.output_match.checker
-            if checker and result.status is RunStatus.OK:
+            name = f"case {i + 1}"
+            if spec.output_match.checker and result.status is RunStatus.OK:
                 outcomes.append(
-                    await self._checked(c, name, case, result, checker, write=not checker_written)
+                    await self._checked(c, name, case, result, spec.output_match, write=not checker_written)
                 )
                 checker_written = True
             else:
@@ -268,23 +277,45 @@ class Sandbox:
         return TestOutcome(name, Verdict.PASS, "", r.wall_ms)
 
     async def _checked(
-        self, c: Container, name: str, case: StdioCase, result: ExecuteResult, checker: str, write: bool
+        self, c: Container, name: str, case: StdioCase, result: ExecuteResult, match: OutputMatch, write: bool
     ) -> TestOutcome:
         """The checker's verdict on one case's output. It runs after the program is gone, from a
-        directory the program cannot write; the answer file exists only while it runs."""
+        directory the program cannot write; the answer file exists only while it runs. Exit 0
+        accepts; testlib's _fail (3) means it cannot judge: no verdict; anything else rejects."""
         files = {"input.txt": case.stdin, "output.txt": result.stdout, "answer.txt": case.expected_stdout}
-        req: dict[str, Any] = {"op": "exec", "argv": list(CHECKER_ARGV), "stdin": "", "files": files}
+        argv = CHECKER_ARGV[match.checker_language]
+        req: dict[str, Any] = {"op": "exec", "argv": list(argv), "stdin": "", "files": files}
         req["remove_after"] = list(files)
-        if write:
-            req["judge_files"] = {"checker.py": checker}
+        if write and match.checker_language == "cpp":
+            built = await self._build_checker(c, match.checker)
+            if built is not None:
+                return TestOutcome(name, Verdict.SANDBOX_ERROR, built, result.wall_ms)
+        elif write:
+            req["judge_files"] = {"checker.py": match.checker}
         reply = await self._call(c, req, self.config.checker_timeout_ms)
         verdict = _result(reply, self.config.checker_timeout_ms)
         if verdict.status is RunStatus.OK:
             return TestOutcome(name, Verdict.PASS, "", result.wall_ms)
+        why = _last_line(verdict.stderr.strip() or verdict.stdout, verdict.detail)
         if verdict.status is RunStatus.SANDBOX_ERROR:  # the checker was starved: no verdict
             return TestOutcome(name, Verdict.SANDBOX_ERROR, f"checker: {verdict.detail}", result.wall_ms)
-        why = _last_line(verdict.stdout.strip() or verdict.stderr, verdict.detail)
+        if verdict.exit_code == CHECKER_FAILED:
+            return TestOutcome(
+                name, Verdict.SANDBOX_ERROR, f"checker failed (cannot judge): {why}", result.wall_ms
+            )
         return TestOutcome(name, Verdict.WRONG_ANSWER, f"checker: {why}", result.wall_ms)
+
+    async def _build_checker(self, c: Container, source: str) -> str | None:
+        """Compile a C++ checker into the visit's judge dir; None when it is installed, else why not."""
+        req = {"op": "build", "argv": list(CHECKER_BUILD), "stdin": "", "source_name": "checker.cpp"}
+        req |= {"source": source, "output": "checker"}
+        reply = await self._call(c, req, self.config.compile_timeout_ms)
+        if reply.get("installed"):
+            return None
+        built = _result(reply, self.config.compile_timeout_ms)
+        message = (built.stderr or built.stdout).strip()
+        first = next((ln for ln in message.splitlines() if "error" in ln), message[:200])
+        return f"checker does not compile ({built.detail or built.status.value}): {first[:300]}"
 
     async def _run_case(
         self, c: Container, lang: Language, case: StdioCase, limit_ms: int, files: dict[str, str], first: bool

@@ -94,14 +94,19 @@ class Comparator(StrEnum):
     CHECKER = "checker"  # a checker program decides (several valid answers): see OutputMatch
 
 
+CHECKER_LANGUAGES = ("python", "cpp")  # C++ checkers compile against testlib's checker API
+
+
 @dataclass(frozen=True, slots=True)
 class OutputMatch:
     comparator: Comparator = Comparator.LINES
     float_tolerance: float = 1e-6  # absolute or relative, `float` only; never for two integers
     ignore_case: bool = False
-    # `checker`: Python source run as `checker.py input output answer` (testlib's argument order)
-    # after each case; exit 0 accepts, anything else (a crash included) is a wrong answer.
+    # `checker`: source run as `checker input output answer` (testlib's argument order) after
+    # each case; exit 0 accepts, testlib's _fail (3) gives no verdict (SANDBOX_ERROR), anything
+    # else (a crash included) is a wrong answer. Python, or C++ against testlib's checker API.
     checker: str = ""
+    checker_language: str = "python"  # "python" or "cpp"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "comparator", Comparator(self.comparator))  # ValueError names it
@@ -109,6 +114,10 @@ class OutputMatch:
             raise ValueError(f"float_tolerance: {self.float_tolerance} is not in [0, 1)")
         if (self.comparator is Comparator.CHECKER) != bool(self.checker):
             raise ValueError("checker: give the checker's source exactly when the comparator is 'checker'")
+        if self.checker_language not in CHECKER_LANGUAGES:
+            raise ValueError(
+                f"checker_language: {self.checker_language!r} is not one of {', '.join(CHECKER_LANGUAGES)}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,6 +144,34 @@ def test_prelude_and_output_match_through_grpc(client: RefereeClient) -> None:
     assert (results["integers-exact"].value, results["integers-exact"].status) == (0.0, "OK")
 
 
+def test_a_cpp_checker_through_grpc(client: RefereeClient) -> None:
+    checker = (
+        '#include "testlib.h"\nint main(int argc, char* argv[]) {\n    registerTestlibCmd(argc, argv);\n'
+        '    int n = inf.readInt();\n    if (ouf.readInt() + ouf.readInt() != n) quitf(_wa, "bad sum");\n'
+        '    quitf(_ok, "ok");\n}\n'
+    )
+    match = {"comparator": "checker", "checker": checker, "checker_language": "cpp"}
+    code = {
+        "language": "python",
+        "cases": [{"stdin": "7\n", "expected_stdout": "3 4\n"}],
+        "output_match": match,
+    }
+    samples = [
+        {"id": "any-pair", "prompt": "p", "completion": "n = int(input())\nprint(n, 0)", "code": code},
+        {"id": "bad", "prompt": "p", "completion": "print(1, 1)", "code": code},
+        {
+            "id": "unknown",
+            "prompt": "p",
+            "completion": "print(1)",
+            "code": {**code, "output_match": {**match, "checker_language": "rust"}},
+        },
+    ]
+    with pytest.raises(RequestRejected, match="checker_language: 'rust' is not one of python, cpp"):
+        client.score(samples, ["code"])
+    good, bad = (r.rewards["code"] for r in client.score(samples[:2], ["code"]))
+    assert (good.value, bad.value) == (1.0, 0.0) and "bad sum" in bad.detail, (good, bad)
+
+
 def test_dataset_rows_through_grpc(client: RefereeClient) -> None:
     row = {
         "task_id": "HumanEval/53",

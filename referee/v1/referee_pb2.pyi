@@ -79,16 +79,18 @@ class CodeReference(_message.Message):
     def __init__(self, language: _Optional[str] = ..., test_code: _Optional[str] = ..., entry_point: _Optional[str] = ..., cases: _Optional[_Iterable[_Union[IOCase, _Mapping]]] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., stop_on_first_failure: _Optional[bool] = ..., prelude: _Optional[str] = ..., output_match: _Optional[_Union[OutputMatch, _Mapping]] = ..., interactor: _Optional[str] = ...) -> None: ...
 
 class OutputMatch(_message.Message):
-    __slots__ = ("comparator", "float_tolerance", "ignore_case", "checker")
+    __slots__ = ("comparator", "float_tolerance", "ignore_case", "checker", "checker_language")
     COMPARATOR_FIELD_NUMBER: _ClassVar[int]
     FLOAT_TOLERANCE_FIELD_NUMBER: _ClassVar[int]
     IGNORE_CASE_FIELD_NUMBER: _ClassVar[int]
     CHECKER_FIELD_NUMBER: _ClassVar[int]
+    CHECKER_LANGUAGE_FIELD_NUMBER: _ClassVar[int]
     comparator: str
     float_tolerance: float
     ignore_case: bool
     checker: str
-    def __init__(self, comparator: _Optional[str] = ..., float_tolerance: _Optional[float] = ..., ignore_case: _Optional[bool] = ..., checker: _Optional[str] = ...) -> None: ...
+    checker_language: str
+    def __init__(self, comparator: _Optional[str] = ..., float_tolerance: _Optional[float] = ..., ignore_case: _Optional[bool] = ..., checker: _Optional[str] = ..., checker_language: _Optional[str] = ...) -> None: ...
 
 class IOCase(_message.Message):
     __slots__ = ("stdin", "expected_stdout")

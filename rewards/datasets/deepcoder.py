@@ -86,8 +86,8 @@ def _prime_cases(tests: Any, language: str, field: str) -> CodeReference:
         raise InvalidRequest(f"{field}: expected a non-empty list of test cases")
     kinds = {t.get("type") for t in tests}
     if kinds == {"stdin_stdout"}:
-        io = {"inputs": [t.get("input") for t in tests], "outputs": [t.get("output") for t in tests]}
-        return apps.reference({"input_output": io}, language)
+        stdio = {"inputs": [t.get("input") for t in tests], "outputs": [t.get("output") for t in tests]}
+        return apps.reference({"input_output": stdio}, language)
     if kinds == {"function_call"}:
         names = {t.get("fn_name") for t in tests}
         if len(names) != 1 or not isinstance(fn := names.pop(), str):
@@ -97,8 +97,8 @@ def _prime_cases(tests: Any, language: str, field: str) -> CodeReference:
         inputs = [t.get("input") for t in tests]
         if not all(isinstance(i, list) for i in inputs):
             raise InvalidRequest(f"{field}: a function_call case's input must be the list of arguments")
-        io = {"inputs": inputs, "outputs": [t.get("output") for t in tests], "fn_name": fn}
-        return apps.reference({"input_output": io}, language)
+        calls = {"inputs": inputs, "outputs": [t.get("output") for t in tests], "fn_name": fn}
+        return apps.reference({"input_output": calls}, language)
     raise InvalidRequest(
         f"{field}: type must be all 'stdin_stdout' or all 'function_call', got {sorted(map(str, kinds))}"
     )

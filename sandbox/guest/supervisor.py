@@ -27,6 +27,7 @@ import json
 import os
 import resource
 import selectors
+import shutil
 import signal
 import stat
 import sys
@@ -314,7 +315,7 @@ class Watch:
         return ""
 
 
-def run(req: dict, target) -> dict:
+def run(req: dict, target, uid: int | None = None) -> dict:
     """Run `target` under the request's limits: an argv list (a program: `timeout_ms` is its CPU
     time, see clock.py), or a callable run in a forked child (the judge: `timeout_ms` is its wall
     budget, its tests' CPU limits are its own business; its stdout is the verdict channel)."""
@@ -325,7 +326,7 @@ def run(req: dict, target) -> dict:
     cpu_s = int(req["timeout_ms"] / 1000) + 1  # RLIMIT_CPU, a last resort behind the Watch
     t0 = time.monotonic()
     try:
-        pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s)
+        pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s, uid=uid)
     except OSError:
         pipes.close_all()
         raise
@@ -447,6 +448,28 @@ def interact(req: dict) -> dict:
         "stderr": stderr,
         "wall_ms": round((time.monotonic() - t0) * 1000, 3),
     }
+
+
+def build_judge(req: dict) -> dict:
+    """Compile a trusted judge program (a C++ checker) once per visit. It is built from the judge
+    uid's private directory, which the program's uid cannot enter, as that uid; the binary is then
+    installed root-owned in JUDGE_DIR, where programs may run it but never replace it."""
+    private = write_private_files({req["source_name"]: req["source"]})
+    argv = [a.replace("{private}", private) for a in req["argv"]]
+    result = run(req, argv, uid=Settings.uid + 1)
+    built = os.path.join(private, req["output"])
+    result["installed"] = False
+    if result["exit_code"] == 0 and os.path.isfile(built) and not os.path.islink(built):
+        target = os.path.join(JUDGE_DIR, req["output"])
+        if os.path.lexists(target):
+            remove_tree(target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o755)
+        with open(built, "rb") as src, open(fd, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.chmod(target, 0o755)
+        result["installed"] = True
+    remove_tree(private)
+    return result
 
 
 def write_private_files(files: dict[str, str]) -> str:
@@ -644,7 +667,9 @@ def handle(req: dict) -> dict:
     elif op == "interact":
         write_files(req.get("files", {}))
         result = interact(req)
-    if op in ("exec", "pyjudge", "interact"):
+    elif op == "build":
+        result = build_judge(req)
+    if op in ("exec", "pyjudge", "interact", "build"):
         if req.get("reset"):  # end of the visit: saves a round trip
             result["reset"] = reset()
         return result

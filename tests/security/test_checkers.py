@@ -1,0 +1,74 @@
+"""C++ checkers written against testlib's checker API (`#include "testlib.h"`), under runc and
+gVisor: they accept any valid answer, tell wrong answers and format errors apart, give no verdict
+when they fail themselves, and the program can neither replace them nor read the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox import Comparator, JudgeSpec, OutputMatch, RunStatus, Sandbox, StdioCase, Verdict
+
+pytestmark = pytest.mark.docker
+
+# Codeforces-style: any two non-negative integers that sum to n are right.
+SUM_CHECKER = r"""
+#include "testlib.h"
+int main(int argc, char* argv[]) {
+    registerTestlibCmd(argc, argv);
+    int n = inf.readInt();
+    long long a = ouf.readLong(0, n, "a"), b = ouf.readLong(0, n, "b");
+    if (!ouf.seekEof()) quitf(_pe, "extra output after two integers");
+    if (a + b != n) quitf(_wa, "%lld + %lld != %d", a, b, n);
+    long long jury = ans.readLong();
+    ensuref(jury >= 0, "the jury's answer is negative");
+    quitf(_ok, "%lld + %lld = %d", a, b, n);
+}
+"""
+CASES = (StdioCase("5\n", "2 3\n"), StdioCase("9\n", "4 5\n"), StdioCase("0\n", "0 0\n"))
+
+
+async def judge(sb: Sandbox, source: str, checker: str = SUM_CHECKER, cases: tuple = CASES):
+    match = OutputMatch(Comparator.CHECKER, checker=checker, checker_language="cpp")
+    return await sb.judge(JudgeSpec("python", source, cases=cases, output_match=match))
+
+
+async def test_a_cpp_checker_accepts_any_valid_answer(sb: Sandbox) -> None:
+    r = await judge(sb, "n = int(input())\nprint(0, n)")  # not the answer file's pair
+    assert r.status is RunStatus.OK and [t.verdict for t in r.tests] == [Verdict.PASS] * 3, r
+    r = await judge(sb, "n = int(input())\nprint(1, n)")
+    assert [t.verdict for t in r.tests] == [Verdict.WRONG_ANSWER] * 3, r
+    assert "wrong answer" in r.tests[0].detail or "is not in" in r.tests[0].detail, r.tests[0]
+    r = await judge(sb, "print('two numbers')")  # a presentation error is no pass either
+    assert [t.verdict for t in r.tests] == [Verdict.WRONG_ANSWER] * 3 and "expected an integer" in r.tests[
+        0
+    ].detail
+
+
+async def test_a_checker_that_fails_or_does_not_compile_gives_no_verdict(sb: Sandbox) -> None:
+    negative = (StdioCase("5\n", "-1\n"),)  # the jury's own answer breaks the checker's ensuref
+    r = await judge(sb, "n = int(input())\nprint(0, n)", cases=negative)
+    [t] = r.tests
+    assert t.verdict is Verdict.SANDBOX_ERROR and "cannot judge" in t.detail and "negative" in t.detail, t
+    r = await judge(sb, "print(0, 5)", checker='#include "testlib.h"\nint main( {', cases=negative)
+    [t] = r.tests
+    assert t.verdict is Verdict.SANDBOX_ERROR and "checker does not compile" in t.detail, t
+
+
+async def test_the_program_cannot_replace_the_checker_or_read_the_answer(sb: Sandbox) -> None:
+    tamper = (
+        "import os, shutil\n"
+        "for p in ('/work/judge/checker', '/work/judge/private/checker', 'checker'):\n"
+        "    try:\n"
+        "        with open(p, 'w') as f:\n"
+        "            f.write('#!/bin/sh\\nexit 0\\n')\n"
+        "        os.chmod(p, 0o755)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "n = int(input())\n"
+        "print(open('answer.txt').read() if os.path.exists('answer.txt') else f'{n} 1')\n"
+    )
+    r = await judge(sb, tamper)
+    assert [t.verdict for t in r.tests] == [Verdict.WRONG_ANSWER] * 3, r
+    exit_early = "import os\nos._exit(0)\n"  # an empty output is no valid answer either
+    r = await judge(sb, exit_early)
+    assert [t.verdict for t in r.tests] == [Verdict.WRONG_ANSWER] * 3, r
