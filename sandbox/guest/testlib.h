@@ -11,16 +11,37 @@
 #ifndef REFEREE_TESTLIB_H
 #define REFEREE_TESTLIB_H
 
+// what testlib.h includes, so checkers that lean on it compile
 #include <algorithm>
+#include <array>
+#include <bitset>
+#include <cassert>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <climits>
+#include <cstdint>
 #include <cstring>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <iomanip>
+#include <iostream>
 #include <limits>
+#include <map>
+#include <numeric>
+#include <queue>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stack>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 enum TResult { _ok = 0, _wa = 1, _pe = 2, _fail = 3, _dirt = 4, _points = 7, _unexpected_eof = 8, _partially = 16 };
@@ -69,6 +90,11 @@ inline std::string testlibName_;
     va_end(ap);
     quit(_points, format("%.9f ", points) + s);
 }
+
+#define quitif(cond, result, ...)           \
+    do {                                    \
+        if (cond) quitf(result, __VA_ARGS__); \
+    } while (0)
 
 inline void setName(const char* fmt, ...) {
     va_list ap;
@@ -167,6 +193,10 @@ struct InStream {
         return line;
     }
     std::string readString() { return readLine(); }
+    void readTokenTo(std::string& out) { out = readToken(); }
+    void readWordTo(std::string& out) { out = readToken(); }
+    void readLineTo(std::string& out) { out = readLine(); }
+    void readStringTo(std::string& out) { out = readLine(); }
     std::string readLine(const std::string&, const std::string& = "") { return readLine(); }
     std::string readString(const std::string&, const std::string& = "") { return readLine(); }
 

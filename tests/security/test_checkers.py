@@ -72,3 +72,33 @@ async def test_the_program_cannot_replace_the_checker_or_read_the_answer(sb: San
     exit_early = "import os\nos._exit(0)\n"  # an empty output is no valid answer either
     r = await judge(sb, exit_early)
     assert [t.verdict for t in r.tests] == [Verdict.WRONG_ANSWER] * 3, r
+
+
+MEAN_CHECKER = r"""
+#include "testlib.h"
+using namespace std;
+int main(int argc, char* argv[]) {
+    setName("a labelled mean within 1e-6");
+    registerTestlibCmd(argc, argv);
+    string label;
+    ouf.readWordTo(label);
+    quitif(label != "mean", _pe, "expected the word mean, found %s", compress(label).c_str());
+    double jury = ans.readDouble(), got = ouf.readDouble();
+    quitif(!doubleCompare(jury, got, 1e-6), _wa, "expected %.9f, found %.9f", jury, got);
+    vector<int> xs = inf.readInts(inf.readInt());  // the input, read whole: the header's containers
+    quitf(_ok, "%.9f over %d numbers", got, (int)xs.size());
+}
+"""
+
+
+async def test_a_float_checker_with_testlib_idioms(sb: Sandbox) -> None:
+    cases = (StdioCase("2\n1 2\n", "1.5\n"), StdioCase("3\n1 1 2\n", "1.333333333\n"))
+    mean = "n = int(input())\nxs = list(map(int, input().split()))\nprint('mean', sum(xs) / n)\n"
+    r = await judge(sb, mean, checker=MEAN_CHECKER, cases=cases)
+    assert [t.verdict for t in r.tests] == [Verdict.PASS] * 2, r
+    r = await judge(sb, mean.replace("/ n", "/ (n + 1)"), checker=MEAN_CHECKER, cases=cases)
+    assert [t.verdict for t in r.tests] == [Verdict.WRONG_ANSWER] * 2 and "expected 1.5" in r.tests[
+        0
+    ].detail, r
+    r = await judge(sb, mean.replace("'mean'", "'avg'"), checker=MEAN_CHECKER, cases=cases)
+    assert "expected the word mean" in r.tests[0].detail, r
