@@ -204,6 +204,9 @@ class RefereeClient(_Base):
     def list_rewards(self) -> list[pb.RewardInfo]:
         return list(self._call(self._stub.ListRewards, pb.ListRewardsRequest(), None).rewards)
 
+    def list_languages(self) -> list[pb.LanguageInfo]:
+        return list(self._call(self._stub.ListLanguages, pb.ListLanguagesRequest(), None).languages)
+
 
 class AsyncRefereeClient(_Base):
     """asyncio client; create it inside the event loop that uses it."""
@@ -240,3 +243,6 @@ class AsyncRefereeClient(_Base):
 
     async def list_rewards(self) -> list[pb.RewardInfo]:
         return list((await self._call(self._stub.ListRewards, pb.ListRewardsRequest(), None)).rewards)
+
+    async def list_languages(self) -> list[pb.LanguageInfo]:
+        return list((await self._call(self._stub.ListLanguages, pb.ListLanguagesRequest(), None)).languages)

@@ -38,6 +38,8 @@ from referee.v1 import referee_pb2_grpc as pb_grpc
 from rewards import InvalidRequest, Sample, all_rewards
 from rewards.compose import RewardSpec
 from sandbox import ExecuteSpec
+from sandbox.image import package_versions
+from sandbox.languages import LANGUAGES
 
 __all__ = ["RewardServicer", "serve", "start_server"]
 
@@ -214,6 +216,24 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         self, request: pb.ListRewardsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListRewardsResponse:
         return pb.ListRewardsResponse(rewards=[reward_info_to_proto(r) for r in all_rewards()])
+
+    async def ListLanguages(
+        self, request: pb.ListLanguagesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListLanguagesResponse:
+        versions = await asyncio.to_thread(package_versions, self.engine.settings.sandbox)
+        return pb.ListLanguagesResponse(
+            languages=[
+                pb.LanguageInfo(
+                    name=lang.name,
+                    aliases=lang.aliases,
+                    kind=lang.kind,
+                    version=versions.get(lang.packages[0], "") if lang.packages else "",
+                    function_tests=lang.function_tests,
+                    packages=lang.packages,
+                )
+                for lang in LANGUAGES
+            ]
+        )
 
 
 def _server_options(settings: Settings) -> Sequence[tuple[str, int]]:

@@ -10,6 +10,8 @@ import docker.errors
 from sandbox.config import SandboxConfig
 from sandbox.container import OWNER_LABEL, owner_label
 from sandbox.docker_client import client_for
+from sandbox.image import package_versions
+from sandbox.languages import LANGUAGES
 
 __all__ = ["Check", "doctor"]
 
@@ -63,7 +65,22 @@ def doctor(config: SandboxConfig) -> list[Check]:
         checks.append(Check("sandbox image", False, str(exc)[:300], "check the daemon"))
         return checks
     checks.append(_smoke_run(client, config))
+    checks.append(_languages(config))
     return checks
+
+
+def _languages(config: SandboxConfig) -> Check:
+    """The registry's languages with the versions the image's build recorded."""
+    versions = package_versions(config)
+    listed = [f"{lang.name} {versions.get(lang.packages[0], '?')}" for lang in LANGUAGES]
+    missing = [lang.name for lang in LANGUAGES if lang.packages and lang.packages[0] not in versions]
+    if not versions:
+        return Check(
+            "languages", True, f"{', '.join(lang.name for lang in LANGUAGES)} (versions not recorded)"
+        )
+    fix = "run `referee sandbox build --force`" if missing else ""
+    detail = ", ".join(listed) + (f"; missing: {', '.join(missing)}" if missing else "")
+    return Check("languages", not missing, detail, fix)
 
 
 def _smoke_run(client: docker.DockerClient, config: SandboxConfig) -> Check:

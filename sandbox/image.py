@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import os
 import shutil
@@ -24,22 +25,31 @@ from sandbox.config import SandboxConfig
 from sandbox.docker_client import client_for
 from sandbox.errors import SandboxError
 from sandbox.image_version import GUEST_DIR, GUEST_FILES, IMAGE_VERSION
+from sandbox.languages import LANGUAGES, PACKAGES
 
-__all__ = ["SANDBOX_GID", "SANDBOX_UID", "build", "image_exists"]
+_LIBRARY_FILES = (  # one module of each library, to tell an older rootfs from a complete one
+    "usr/lib/python3/dist-packages/numpy/__init__.py",
+    "usr/lib/python3/dist-packages/scipy/__init__.py",
+    "usr/lib/python3/dist-packages/pandas/__init__.py",
+    "usr/lib/python3/dist-packages/sklearn/__init__.py",
+    "usr/lib/python3/dist-packages/networkx/__init__.py",
+    "usr/lib/python3/dist-packages/matplotlib/__init__.py",
+    "usr/lib/python3/dist-packages/sympy/__init__.py",
+)
+
+__all__ = ["SANDBOX_GID", "SANDBOX_UID", "build", "image_exists", "package_versions"]
 
 log = logging.getLogger(__name__)
 
 SANDBOX_UID = SANDBOX_GID = 10001
-# python3-numpy: EvalPlus's test code (and many programs) import numpy. sandbox/Dockerfile lists
-# the same packages (tests/sandbox/test_units.py checks).
-PACKAGES = ("python3", "python3-numpy", "gcc", "g++", "nodejs")
-REQUIRED_BINARIES = (  # a rootfs without one of these is topped up with PACKAGES
-    "usr/bin/python3",
-    "usr/lib/python3/dist-packages/numpy/__init__.py",
-    "usr/bin/gcc",
-    "usr/bin/g++",
-    "usr/bin/node",
+# Every language's toolchain and the Python libraries, from the one registry; sandbox/Dockerfile
+# installs the same list (tests/sandbox/test_units.py checks).
+REQUIRED_BINARIES = tuple(  # a rootfs without one of these is topped up with PACKAGES
+    dict.fromkeys([*(b.lstrip("/") for lang in LANGUAGES for b in lang.binaries), *_LIBRARY_FILES])
 )
+# What debootstrap installs itself; apt in the chroot adds the rest of PACKAGES, as it runs
+# their maintainer scripts (the JDK's need a mounted /proc) where debootstrap does not.
+_BASE = ("python3", "gcc", "libc6-dev")
 DEBIAN_SUITE = "bookworm"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 # Not needed at run time, and less for a program to poke at.
@@ -65,6 +75,31 @@ _CHANGES = [
 ]
 
 
+VERSIONS_LABEL = "referee.packages"  # {package: Debian version} of PACKAGES, set at build
+
+
+def _installed_versions(rootfs: Path) -> dict[str, str]:
+    done = subprocess.run(
+        ["chroot", str(rootfs), "dpkg-query", "-W", "-f", "${Package}\t${Version}\n", *PACKAGES],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+    )
+    pairs = (line.split("\t", 1) for line in done.stdout.splitlines() if "\t" in line)
+    return {name: version for name, version in pairs}
+
+
+def package_versions(config: SandboxConfig) -> dict[str, str]:
+    """The Debian versions of the image's packages, as its build recorded them ({} when unknown:
+    an image built from sandbox/Dockerfile, or no daemon)."""
+    try:
+        labels = client_for(config).images.get(config.image).labels or {}
+        versions = json.loads(labels.get(VERSIONS_LABEL, "{}"))
+    except (SandboxError, docker.errors.DockerException, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}
+
+
 def image_exists(config: SandboxConfig) -> bool:
     try:
         client_for(config).images.get(config.image)
@@ -86,14 +121,17 @@ def build(config: SandboxConfig, *, force: bool = False, prune: bool = False) ->
     rootfs = Path(config.rootfs_dir)
     if not (rootfs / "usr/bin/python3").exists():
         _debootstrap(rootfs)
-    elif not all((rootfs / b).exists() for b in REQUIRED_BINARIES):
+    if not all((rootfs / b).exists() for b in REQUIRED_BINARIES):
         _top_up(rootfs)
     repository, _, tag = config.image.rpartition(":")
     with tempfile.TemporaryDirectory(prefix="referee-image-") as tmp:
         tar_path = Path(tmp) / "rootfs.tar"
         _write_tar(rootfs, tar_path)
         log.info("importing %s (%d MB)", config.image, tar_path.stat().st_size >> 20)
-        client.api.import_image_from_file(str(tar_path), repository=repository, tag=tag, changes=_CHANGES)
+        versions = f"LABEL {VERSIONS_LABEL}={json.dumps(json.dumps(_installed_versions(rootfs)))}"
+        client.api.import_image_from_file(
+            str(tar_path), repository=repository, tag=tag, changes=[*_CHANGES, versions]
+        )
     if not image_exists(config):
         raise SandboxError(f"docker import did not produce {config.image}; see the daemon log")
     if prune:
@@ -119,7 +157,7 @@ def _debootstrap(rootfs: Path) -> None:
     cmd = [
         "debootstrap",
         "--variant=minbase",
-        f"--include={','.join(PACKAGES)}",
+        f"--include={','.join(_BASE)}",  # the toolchains come after, with apt (_top_up)
         DEBIAN_SUITE,
         str(rootfs),
         DEBIAN_MIRROR,
@@ -130,20 +168,32 @@ def _debootstrap(rootfs: Path) -> None:
 
 
 def _top_up(rootfs: Path) -> None:
-    """A rootfs from an older package list (e.g. without node): install what is missing in place."""
-    log.info("installing %s into %s", " ".join(PACKAGES), rootfs)
-    for args in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *PACKAGES]):
-        done = subprocess.run(
-            ["chroot", str(rootfs), *args],
-            capture_output=True,
-            text=True,
-            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"},
-        )
-        if done.returncode != 0:
-            raise SandboxError(
-                f"cannot install {' '.join(PACKAGES)} into {rootfs}: {done.stderr[-800:]}; "
-                f"remove {rootfs} to debootstrap afresh"
+    """Install PACKAGES into the rootfs with its own apt (after debootstrap, or into a rootfs from
+    an older package list). /proc is mounted meanwhile: the JDK's maintainer scripts run java."""
+    log.info("installing %s into %s (minutes)", " ".join(PACKAGES), rootfs)
+    proc = rootfs / "proc"
+    proc.mkdir(exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "proc", "proc", str(proc)], capture_output=True).returncode == 0
+    try:
+        for args in (  # dpkg --configure -a: finish what an interrupted earlier top-up left unpacked
+            ["dpkg", "--configure", "-a"],
+            ["apt-get", "update"],
+            ["apt-get", "install", "-y", "--no-install-recommends", *PACKAGES],
+        ):
+            done = subprocess.run(
+                ["chroot", str(rootfs), *args],
+                capture_output=True,
+                text=True,
+                env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND": "noninteractive"},
             )
+            if done.returncode != 0:
+                raise SandboxError(
+                    f"cannot install {' '.join(PACKAGES)} into {rootfs}: {done.stderr[-800:]}; "
+                    f"remove {rootfs} to debootstrap afresh"
+                )
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(proc)], capture_output=True)
 
 
 def _write_tar(rootfs: Path, out: Path) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from sandbox.languages import PACKAGES
+
 __all__ = ["GUEST_DIR", "GUEST_FILES", "IMAGE_VERSION"]
 
 GUEST_DIR = Path(__file__).parent / "guest"
@@ -21,12 +23,14 @@ GUEST_FILES = (
     "referee_wire.py",
     "runas.c",
     "testlib.h",  # testlib's checker API, for C++ checkers
+    "node-globals.d.ts",  # Node's globals for TypeScript programs
 )
-_BASE_VERSION = "0.3.0"  # bump when the package list in image.py changes
+_BASE_VERSION = "0.4.0"
 
 
 def _guest_hash() -> str:
-    h = hashlib.sha256()
+    """Of the guest files and the package list: either changes the image, so either changes the tag."""
+    h = hashlib.sha256(" ".join(PACKAGES).encode() + b"\0")
     for name in GUEST_FILES:
         h.update(name.encode() + b"\0" + (GUEST_DIR / name).read_bytes())
     return h.hexdigest()[:10]

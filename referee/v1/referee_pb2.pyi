@@ -221,6 +221,32 @@ class ExecuteResponse(_message.Message):
     cpu_ms: float
     def __init__(self, status: _Optional[_Union[ExecuteResponse.Status, str]] = ..., exit_code: _Optional[int] = ..., stdout: _Optional[str] = ..., stderr: _Optional[str] = ..., wall_ms: _Optional[float] = ..., detail: _Optional[str] = ..., cpu_ms: _Optional[float] = ...) -> None: ...
 
+class ListLanguagesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListLanguagesResponse(_message.Message):
+    __slots__ = ("languages",)
+    LANGUAGES_FIELD_NUMBER: _ClassVar[int]
+    languages: _containers.RepeatedCompositeFieldContainer[LanguageInfo]
+    def __init__(self, languages: _Optional[_Iterable[_Union[LanguageInfo, _Mapping]]] = ...) -> None: ...
+
+class LanguageInfo(_message.Message):
+    __slots__ = ("name", "aliases", "kind", "version", "function_tests", "packages")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ALIASES_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    FUNCTION_TESTS_FIELD_NUMBER: _ClassVar[int]
+    PACKAGES_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    aliases: _containers.RepeatedScalarFieldContainer[str]
+    kind: str
+    version: str
+    function_tests: bool
+    packages: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, name: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., kind: _Optional[str] = ..., version: _Optional[str] = ..., function_tests: _Optional[bool] = ..., packages: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class ListRewardsRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

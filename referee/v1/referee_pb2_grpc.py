@@ -54,6 +54,11 @@ class RewardServiceStub:
                 request_serializer=referee_dot_v1_dot_referee__pb2.ListRewardsRequest.SerializeToString,
                 response_deserializer=referee_dot_v1_dot_referee__pb2.ListRewardsResponse.FromString,
                 _registered_method=True)
+        self.ListLanguages = channel.unary_unary(
+                '/referee.v1.RewardService/ListLanguages',
+                request_serializer=referee_dot_v1_dot_referee__pb2.ListLanguagesRequest.SerializeToString,
+                response_deserializer=referee_dot_v1_dot_referee__pb2.ListLanguagesResponse.FromString,
+                _registered_method=True)
 
 
 class RewardServiceServicer:
@@ -89,6 +94,13 @@ class RewardServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListLanguages(self, request, context):
+        """The languages the sandbox runs, with their toolchains' versions.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RewardServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -111,6 +123,11 @@ def add_RewardServiceServicer_to_server(servicer, server):
                     servicer.ListRewards,
                     request_deserializer=referee_dot_v1_dot_referee__pb2.ListRewardsRequest.FromString,
                     response_serializer=referee_dot_v1_dot_referee__pb2.ListRewardsResponse.SerializeToString,
+            ),
+            'ListLanguages': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLanguages,
+                    request_deserializer=referee_dot_v1_dot_referee__pb2.ListLanguagesRequest.FromString,
+                    response_serializer=referee_dot_v1_dot_referee__pb2.ListLanguagesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -221,6 +238,33 @@ class RewardService:
             '/referee.v1.RewardService/ListRewards',
             referee_dot_v1_dot_referee__pb2.ListRewardsRequest.SerializeToString,
             referee_dot_v1_dot_referee__pb2.ListRewardsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLanguages(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/referee.v1.RewardService/ListLanguages',
+            referee_dot_v1_dot_referee__pb2.ListLanguagesRequest.SerializeToString,
+            referee_dot_v1_dot_referee__pb2.ListLanguagesResponse.FromString,
             options,
             channel_credentials,
             insecure,

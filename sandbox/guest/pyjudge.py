@@ -70,7 +70,7 @@ class Candidate:
         self.oom_before = _oom_kills()
         self.proc = subprocess.Popen(
             # As the sandbox uid (we stay root): it cannot signal, ptrace or read this process.
-            unprivileged_argv(["/usr/bin/python3", "-I", "-S", CANDIDATE, str(theirs.fileno())]),
+            unprivileged_argv(["/usr/bin/python3", "-I", CANDIDATE, str(theirs.fileno())]),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -53,6 +53,7 @@ PROGRAM_ENV = {
     "LANG": "C.UTF-8",
     "TMPDIR": "/tmp",
     "PYTHONDONTWRITEBYTECODE": "1",
+    "MPLBACKEND": "Agg",  # matplotlib without a display
 }
 MAX_FD = 256
 MEMORY_POLL_S = 0.005  # gVisor only: how often the sandbox's memory in use is read
