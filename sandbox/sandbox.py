@@ -309,7 +309,7 @@ class Sandbox:
         """Compile a C++ checker into the visit's judge dir; None when it is installed, else why not."""
         req = {"op": "build", "argv": list(CHECKER_BUILD), "stdin": "", "source_name": "checker.cpp"}
         req |= {"source": source, "output": "checker"}
-        reply = await self._call(c, req, self.config.compile_timeout_ms)
+        reply = await self._call(c, req, self.config.compile_timeout_ms, compiling=True)
         if reply.get("installed"):
             return None
         built = _result(reply, self.config.compile_timeout_ms)
@@ -356,7 +356,7 @@ class Sandbox:
         """Compile in the visit's work dir; None on success, else the COMPILE_ERROR result."""
         if not lang.compile:
             return None
-        reply = await self._exec(c, lang.compile, self.config.compile_timeout_ms, files=files)
+        reply = await self._exec(c, lang.compile, self.config.compile_timeout_ms, files=files, compiling=True)
         result = _result(reply, self.config.compile_timeout_ms)
         if result.status is RunStatus.OK:
             return None
@@ -384,12 +384,19 @@ class Sandbox:
         stdin: str = "",
         files: dict[str, str] | None = None,
         reset: bool = False,
+        compiling: bool = False,
     ) -> dict[str, Any]:
         req = {"op": "exec", "argv": list(argv), "stdin": stdin, "files": files or {}}
-        return await self._call(c, req, timeout_ms, reset=reset)
+        return await self._call(c, req, timeout_ms, reset=reset, compiling=compiling)
 
     async def _call(
-        self, c: Container, req: dict[str, Any], timeout_ms: int, *, reset: bool = False
+        self,
+        c: Container,
+        req: dict[str, Any],
+        timeout_ms: int,
+        *,
+        reset: bool = False,
+        compiling: bool = False,
     ) -> dict[str, Any]:
         req = {
             **req,
@@ -399,7 +406,10 @@ class Sandbox:
             "reset": reset,
         }
         if self.config.runtime == "runsc":  # the host cgroup sees gVisor, not the program: watch inside
-            req["memory_limit_bytes"] = (c.memory_mb + self.config.supervisor_overhead_mb) << 20
+            # A compiler gets half the gVisor headroom too: gVisor counts the toolchain's mapped
+            # libraries as used memory (rustc maps ~350 MB), which runc's cgroup does not.
+            extra = self.config.gvisor_overhead_mb // 2 if compiling else 0
+            req["memory_limit_bytes"] = (c.memory_mb + self.config.supervisor_overhead_mb + extra) << 20
         # A program's limit is CPU time, cut at its wall backstop inside; the judge's is wall time.
         wall_ms = _backstop_ms(timeout_ms) if req["op"] in ("exec", "interact") else timeout_ms
         t0 = time.monotonic()
