@@ -411,7 +411,7 @@ class Sandbox:
             extra = self.config.gvisor_overhead_mb // 2 if compiling else 0
             req["memory_limit_bytes"] = (c.memory_mb + self.config.supervisor_overhead_mb + extra) << 20
         # A program's limit is CPU time, cut at its wall backstop inside; the judge's is wall time.
-        wall_ms = _backstop_ms(timeout_ms) if req["op"] in ("exec", "interact") else timeout_ms
+        wall_ms = _backstop_ms(timeout_ms) if req["op"] in ("exec", "interact", "build") else timeout_ms
         t0 = time.monotonic()
         try:
             reply = await c.call(req, (wall_ms + self.config.host_grace_ms) / 1000)
