@@ -353,3 +353,14 @@ def test_math_answer_type_and_numeric_precision_travel_over_grpc(client: Referee
     assert strict[3].rewards["accuracy"].status == "INVALID_INPUT"
     lenient = client.score(samples[:1], [{"name": "accuracy", "params": {"numeric_precision": 2}}])
     assert lenient[0].rewards["accuracy"].value == 1.0
+
+
+def test_list_languages_names_every_language_with_its_version(client: RefereeClient) -> None:
+    from sandbox.languages import LANGUAGES
+
+    listed = {lang.name: lang for lang in client.list_languages()}
+    assert set(listed) == {lang.name for lang in LANGUAGES}
+    java, python = listed["java"], listed["python"]
+    assert java.kind == "compiled" and not java.function_tests and java.version  # recorded at build
+    assert python.kind == "interpreted" and python.function_tests and "py" in python.aliases
+    assert "openjdk-17-jdk-headless" in java.packages

@@ -58,7 +58,11 @@ ATTACKS: dict[str, dict[str, str]] = {
 # What each attack may end as: never OK with credit, and the sandbox holds.
 ENDS = {
     "fork bomb": {RunStatus.TIMEOUT, RunStatus.MEMORY_LIMIT, RunStatus.RUNTIME_ERROR, RunStatus.OK},
-    "memory bomb": {RunStatus.MEMORY_LIMIT, RunStatus.RUNTIME_ERROR, RunStatus.TIMEOUT},  # a GC may thrash first
+    "memory bomb": {
+        RunStatus.MEMORY_LIMIT,
+        RunStatus.RUNTIME_ERROR,
+        RunStatus.TIMEOUT,
+    },  # a GC may thrash first
     "output flood": {RunStatus.OUTPUT_LIMIT, RunStatus.TIMEOUT},
 }
 
