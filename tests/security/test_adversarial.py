@@ -129,7 +129,7 @@ async def test_no_host_environment_files_or_docker_socket(sb: Sandbox) -> None:
         del os.environ["REFEREE_HOST_SECRET"]
     assert r.status is RunStatus.OK, r
     out = __import__("json").loads(r.stdout)
-    assert set(out["env"]) <= {"PATH", "HOME", "LANG", "TMPDIR", "PYTHONDONTWRITEBYTECODE"}
+    assert set(out["env"]) <= {"PATH", "HOME", "LANG", "TMPDIR", "PYTHONDONTWRITEBYTECODE", "MPLBACKEND"}
     seen = out["seen"]
     if sb.config.runtime == "runsc" and isinstance(seen["/proc/1/environ"], str):
         # gVisor lets any process read /proc/<pid>/environ; the supervisor's holds only what
