@@ -24,7 +24,8 @@ from rewards.datasets import code_reference
 
 __all__ = ["line_to_sample", "result_to_json", "score_jsonl"]
 
-_API_FIELDS = {"id", "prompt", "completion", "language", "math", "code", "completion_tokens"}
+# a line's fields that are the API's Sample (a new API field is read with no change here)
+_API_FIELDS = frozenset(f.name for f in pb.Sample.DESCRIPTOR.fields)
 
 
 def line_to_sample(obj: Any, lineno: int, dataset: str | None = None) -> Sample:

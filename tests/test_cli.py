@@ -191,3 +191,27 @@ def test_serve_says_which_metrics_port_is_taken_and_exits_cleanly() -> None:
     assert "Traceback" not in done.stderr
     bad = referee("serve", "--metrics-port", "ninety")
     assert bad.returncode == 2 and "--metrics-port: 'ninety'" in bad.stderr
+
+
+def test_every_api_field_of_a_sample_is_read_from_a_jsonl_line() -> None:
+    """The fields a `referee score` line may carry come from the API's own Sample: a new field
+    (here `dataset_row`, once dropped by a hand-kept list) cannot be silently lost."""
+    from referee.scoring import line_to_sample
+    from referee.v1 import referee_pb2 as pb
+
+    row = {
+        "task_id": "X/0",
+        "prompt": "def f():\n",
+        "entry_point": "f",
+        "test": "def check(c):\n    assert c() == 1\n",
+    }
+    line = {"id": "a", "prompt": "p", "completion": "    return 1\n", "extra_column": 1,
+            "dataset_row": {"dataset": "humaneval", "row_json": json.dumps(row)}}  # fmt: skip
+    sample = line_to_sample(line, 1)
+    assert sample.code is not None and sample.code.entry_point == "f" and sample.code.prelude == row["prompt"]
+    assert {f.name for f in pb.Sample.DESCRIPTOR.fields} >= {
+        "math",
+        "code",
+        "dataset_row",
+        "completion_tokens",
+    }

@@ -91,7 +91,9 @@ def test_doctor_and_build_are_quick_when_all_is_there() -> None:
     assert time.monotonic() - t0 < 2
     checks = {c.name: c for c in doctor(cfg)}
     assert all(c.ok for c in checks.values()), checks
-    assert {"docker daemon", "runtime runc", "sandbox image", "sandbox run (runc)", "languages"} == set(checks)
+    assert {"docker daemon", "runtime runc", "sandbox image", "sandbox run (runc)", "languages"} == set(
+        checks
+    )
 
 
 def test_config_refuses_defaults_above_maxima() -> None:
