@@ -9,8 +9,8 @@ per-group work (parsing a shared math gold once) are possible.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +24,8 @@ __all__ = ["Observer", "RewardSpec", "resolve", "score"]
 # Called once per reward per request with (reward name, seconds, its results): how the
 # server feeds its metrics without this package knowing about Prometheus.
 Observer = Callable[[str, float, Sequence[RewardResult]], None]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ async def _run_guarded(r: _Resolved, samples: Sequence[Sample], ctx: Context) ->
             results = await r.reward(samples, r.params, ctx)
     except Exception as exc:  # a broken reward marks its own column, never the others
         detail = f"{type(exc).__name__}: {exc}"
-        traceback.print_exc()
+        log.exception("reward %s failed on a batch of %d", r.spec.name, len(samples))
         return [RewardResult.fail(Status.ERROR, detail)] * len(samples)
     if len(results) != len(samples):
         return [

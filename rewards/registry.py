@@ -65,7 +65,6 @@ class Context:
     math: Any = None
     sandbox: Any = None
     executor: Executor | None = None  # where per-sample rewards run; None = inline on the event loop
-    extras: dict[str, Any] = field(default_factory=dict)
     _defaults: dict[str, asyncio.Future[list[RewardResult]]] = field(default_factory=dict, repr=False)
 
     async def default_run(self, name: str, samples: Sequence[Sample]) -> list[RewardResult]:

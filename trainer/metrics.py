@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-__all__ = ["MetricsLog", "plot_metrics", "read_metrics", "reflection_rate"]
+__all__ = ["MetricsLog", "plot_metrics", "reflection_rate"]
 
 REFLECTION = re.compile(
     r"\b(wait|re-?check|re-?examine|verify|double[- ]check|let me (?:check|reconsider)|hmm)\b", re.IGNORECASE
@@ -52,10 +52,6 @@ class MetricsLog:
         self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-
-def read_metrics(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 # (title, keys) per panel; keys missing from a run are left out of its plot.

@@ -30,10 +30,6 @@ class Rollout:
     completion_mask: torch.Tensor  # (N, T) 1 for completion tokens up to and including EOS
 
     @property
-    def completion_ids(self) -> torch.Tensor:
-        return self.input_ids[:, -self.completion_mask.shape[1] :]  # (N, T)
-
-    @property
     def lengths(self) -> torch.Tensor:
         return self.completion_mask.sum(dim=1)  # (N,)
 

@@ -274,10 +274,6 @@ class WorkerPool:
         for _ in range(len(procs) + 64):  # wake every thread waiting for a worker
             self._idle.put(None)
 
-    def idle(self) -> int:
-        """Workers waiting for a job right now (a hint: it changes as soon as it is read)."""
-        return self._idle.qsize()
-
     @property
     def closed(self) -> bool:
         return self._closed

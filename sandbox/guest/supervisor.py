@@ -676,8 +676,6 @@ def handle(req: dict) -> dict:
         return result
     if op == "reset":
         return {"reset": reset()} if req.get("reset") else {}
-    if op == "ping":
-        return {"pong": True, "oom_kills": oom_kills()}
     raise ValueError(f"unknown op {op!r}")
 
 
