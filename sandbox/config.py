@@ -21,37 +21,51 @@ class SandboxConfig(BaseModel):
     runtime: Literal["runc", "runsc"] = "runc"  # runsc = gVisor: a user-space kernel, slower, safer
     docker_url: str | None = None  # e.g. "unix:///var/run/docker.sock"; None = DOCKER_HOST or default
     rootfs_dir: str = "/tmp/rootfs"  # debootstrap output used by image.build (made when missing)
-    pool_size: int = Field(4, ge=1, le=256)  # warm containers kept ready
-    runs_per_container: int = Field(200, ge=1)  # recycle a container after this many visits
-    default_timeout_ms: int = 5_000  # CPU time per run / per test; the wall clock is a backstop (clock.py)
-    default_memory_mb: int = 256  # per run; the container's cgroup limit (swap off)
-    max_timeout_ms: int = 30_000  # requests above this are refused (LimitTooHigh)
-    max_memory_mb: int = 2_048
-    compile_timeout_ms: int = 15_000  # gcc/g++ per sample, CPU time
-    checker_timeout_ms: int = 10_000  # a checker program per case, CPU time
-    max_judge_ms: int = 120_000  # all tests of one sample together; later tests are TIMEOUT
-    max_source_bytes: int = 256 * 1024  # source code cap (SourceTooLarge)
-    max_stdin_bytes: int = 8 * 1024 * 1024  # stdin, and the files of one request together
-    max_tests: int = 512  # tests or stdin/stdout cases per sample
-    output_cap_bytes: int = 1024 * 1024  # per stream per run; more is cut and the run is OUTPUT_LIMIT
-    cpus: float = 1.0  # CPU quota per container
-    pids_limit: int = 64  # processes+threads per container, supervisor included
-    work_tmpfs_mb: int = 64  # /work, the program's only writable place besides /tmp
-    tmp_tmpfs_mb: int = 16  # /tmp
-    shm_tmpfs_mb: int = 4  # /dev/shm
+    pool_size: int = Field(4, ge=1, le=256, description="warm containers kept ready")
+    runs_per_container: int = Field(200, ge=1, description="recycle a container after this many visits")
+    default_timeout_ms: int = Field(
+        5_000, ge=1, description="CPU time per run / per test; the wall clock is a backstop (clock.py)"
+    )
+    default_memory_mb: int = Field(256, ge=16, description="per run; the container's cgroup limit (swap off)")
+    max_timeout_ms: int = Field(30_000, ge=1, description="requests above this are refused (LimitTooHigh)")
+    max_memory_mb: int = Field(2_048, ge=16)
+    compile_timeout_ms: int = Field(15_000, ge=100, description="a compiler per sample, CPU time")
+    checker_timeout_ms: int = Field(10_000, ge=100, description="a checker program per case, CPU time")
+    max_judge_ms: int = Field(
+        120_000, ge=100, description="all tests of one sample together; later tests are TIMEOUT"
+    )
+    max_source_bytes: int = Field(256 * 1024, ge=1, description="source code cap (SourceTooLarge)")
+    max_stdin_bytes: int = Field(
+        8 * 1024 * 1024, ge=0, description="stdin, and the files of one request together"
+    )
+    max_tests: int = Field(512, ge=1, description="tests or stdin/stdout cases per sample")
+    output_cap_bytes: int = Field(
+        1024 * 1024, ge=1024, description="per stream per run; more is cut and the run is OUTPUT_LIMIT"
+    )
+    cpus: float = Field(1.0, gt=0, le=256, description="CPU quota per container")
+    pids_limit: int = Field(64, ge=8, description="processes+threads per container, supervisor included")
+    work_tmpfs_mb: int = Field(64, ge=1, description="/work, the program's only writable place besides /tmp")
+    tmp_tmpfs_mb: int = Field(16, ge=1, description="/tmp")
+    shm_tmpfs_mb: int = Field(4, ge=1, description="/dev/shm")
     # Files (inodes) per tmpfs: each costs kernel memory charged to the container, so without a
     # cap empty files alone could OOM-kill the supervisor. gVisor ignores nr_inodes: there the
     # supervisor counts the run's files instead, and stops it past the sum of these.
-    work_inodes: int = 16_384
-    tmp_inodes: int = 4_096
-    shm_inodes: int = 256
+    work_inodes: int = Field(16_384, ge=16)
+    tmp_inodes: int = Field(4_096, ge=16)
+    shm_inodes: int = Field(256, ge=1)
     # SysV IPC in the container's own IPC namespace (runc; gVisor ignores these sysctls, and the
     # supervisor's memory watch covers it there): segments and queues outlive the run.
-    shm_total_kb: int = 4_096
-    supervisor_overhead_mb: int = 48  # added to the cgroup limit for the in-container supervisor
-    gvisor_overhead_mb: int = 384  # runsc: added again for the gVisor kernel (see container_memory_mb)
-    host_grace_ms: int = 3_000  # the host kills the container when a visit overruns its deadline by this
-    start_timeout_s: float = 30.0  # creating + attaching one container
+    shm_total_kb: int = Field(4_096, ge=0)
+    supervisor_overhead_mb: int = Field(
+        48, ge=0, description="added to the cgroup limit for the in-container supervisor"
+    )
+    gvisor_overhead_mb: int = Field(
+        384, ge=0, description="runsc: added again for the gVisor kernel (see container_memory_mb)"
+    )
+    host_grace_ms: int = Field(
+        3_000, ge=0, description="the host kills the container when a visit overruns its deadline by this"
+    )
+    start_timeout_s: float = Field(30.0, gt=0, description="creating + attaching one container")
 
     @model_validator(mode="after")
     def _defaults_within_maxima(self) -> SandboxConfig:

@@ -126,3 +126,15 @@ def test_the_dockerfile_builds_what_the_offline_build_does() -> None:
     ) ^ set(install)
     assert {f"guest/{name}" for name in GUEST_FILES} == set(copy[1:-1])
     assert Path(GUEST_DIR / "runas.c").exists()
+
+
+@pytest.mark.parametrize(
+    "bad", [{"pids_limit": -1}, {"cpus": 0}, {"output_cap_bytes": 0}, {"default_memory_mb": 1}]
+)
+def test_sandbox_settings_have_bounds(bad: dict) -> None:
+    from pydantic import ValidationError
+
+    from sandbox import SandboxConfig
+
+    with pytest.raises(ValidationError, match=next(iter(bad))):
+        SandboxConfig(**bad)
