@@ -9,7 +9,9 @@
 
 Every call has a deadline (TRL awaits reward functions with none, so ours must).
 Retries on UNAVAILABLE use gRPC's own retry policy (service config), with exponential
-backoff; after the last attempt a `RefereeUnavailable` names the address. Samples are
+backoff; after the last attempt a `RefereeUnavailable` names the address. An overloaded
+server's RESOURCE_EXHAUSTED carries a `retry-after-ms` hint: the call waits that long (doubled
+per attempt, with jitter) and tries again, up to `retries` times within its deadline. Samples are
 `rewards.Sample` objects or dicts in the API's JSON shape; results are `rewards.SampleResult`.
 For a remote server started with a token and TLS: `RefereeClient(target, token=…, tls_ca_file=…)`.
 
@@ -20,7 +22,11 @@ For a remote server started with a token and TLS: `RefereeClient(target, token=�
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import random
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -134,6 +140,22 @@ def execute_request(
     )
 
 
+def _retry_after_s(exc: grpc.RpcError) -> float | None:
+    """The server's `retry-after-ms` hint on an overload (RESOURCE_EXHAUSTED), in seconds."""
+    if exc.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return None
+    for key, value in exc.trailing_metadata() or ():
+        if key == "retry-after-ms":
+            with contextlib.suppress(ValueError):
+                return max(0.0, int(value) / 1000)
+    return None
+
+
+def _backoff_s(hint_s: float, attempt: int) -> float:
+    """The hint, doubled per earlier attempt, with jitter so that rejected clients spread out."""
+    return min(hint_s * 2**attempt, 10.0) * random.uniform(1.0, 1.5)
+
+
 def _translate(exc: grpc.RpcError, target: str) -> RefereeError:
     code, details = exc.code(), exc.details()
     if code == grpc.StatusCode.UNAVAILABLE:
@@ -160,6 +182,7 @@ class _Base:
             target = "ipv4:" + target  # several endpoints: let gRPC's round_robin spread the calls
         self.target = target
         self.timeout_s = timeout_s
+        self.retries = retries  # also for RESOURCE_EXHAUSTED with a retry-after-ms hint
         self.metadata = bearer(token) if token else ()
         options = _channel_options(retries, max_message_mb)
         if tls_ca_file is None:
@@ -185,10 +208,19 @@ class RefereeClient(_Base):
         self._channel.close()
 
     def _call(self, method: Any, request: Any, timeout_s: float | None) -> Any:
-        try:
-            return method(request, timeout=timeout_s or self.timeout_s, metadata=self.metadata)
-        except grpc.RpcError as exc:
-            raise _translate(exc, self.target) from None
+        deadline = time.monotonic() + (timeout_s or self.timeout_s)
+        for attempt in range(self.retries + 1):
+            try:
+                return method(
+                    request, timeout=max(0.001, deadline - time.monotonic()), metadata=self.metadata
+                )
+            except grpc.RpcError as exc:
+                hint = _retry_after_s(exc)
+                wait = None if hint is None else _backoff_s(hint, attempt)
+                if wait is None or attempt == self.retries or time.monotonic() + wait >= deadline:
+                    raise _translate(exc, self.target) from None
+                time.sleep(wait)  # an overloaded server asked us to come back later
+        raise AssertionError("unreachable")
 
     def score(
         self, samples: Sequence[SampleLike], rewards: Sequence[SpecLike], *, timeout_s: float | None = None
@@ -225,10 +257,18 @@ class AsyncRefereeClient(_Base):
         await self._channel.close()
 
     async def _call(self, method: Any, request: Any, timeout_s: float | None) -> Any:
-        try:
-            return await method(request, timeout=timeout_s or self.timeout_s, metadata=self.metadata)
-        except grpc.RpcError as exc:
-            raise _translate(exc, self.target) from None
+        deadline = time.monotonic() + (timeout_s or self.timeout_s)
+        for attempt in range(self.retries + 1):
+            try:
+                timeout = max(0.001, deadline - time.monotonic())
+                return await method(request, timeout=timeout, metadata=self.metadata)
+            except grpc.RpcError as exc:
+                hint = _retry_after_s(exc)
+                wait = None if hint is None else _backoff_s(hint, attempt)
+                if wait is None or attempt == self.retries or time.monotonic() + wait >= deadline:
+                    raise _translate(exc, self.target) from None
+                await asyncio.sleep(wait)  # an overloaded server asked us to come back later
+        raise AssertionError("unreachable")
 
     async def score(
         self, samples: Sequence[SampleLike], rewards: Sequence[SpecLike], *, timeout_s: float | None = None

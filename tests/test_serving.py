@@ -100,9 +100,18 @@ def test_overload_is_refused_with_resource_exhausted_not_queued() -> None:
         for t in threads:
             t.start()
         time.sleep(1.0)
-        with RefereeClient(srv.target, timeout_s=30) as client, pytest.raises(RequestRejected) as info:
+        with (
+            RefereeClient(srv.target, timeout_s=30, retries=0) as client,
+            pytest.raises(RequestRejected) as info,
+        ):
             client.score([MATH], ["accuracy"])
         assert info.value.code == grpc.StatusCode.RESOURCE_EXHAUSTED and "retry" in str(info.value)
+        # A client that may retry honours the server's retry-after-ms hint and gets through
+        # once the slow calls are done (about 2 s from now), instead of failing.
+        t0 = time.monotonic()
+        with RefereeClient(srv.target, timeout_s=30) as client:
+            [result] = client.score([MATH], ["accuracy"])
+        assert result.total == 1.0 and time.monotonic() - t0 >= 0.5
         for t in threads:
             t.join(timeout=60)
         assert not errors
