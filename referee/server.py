@@ -15,6 +15,7 @@ import contextlib
 import logging
 import signal
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from typing import TypeVar
 
@@ -37,7 +38,7 @@ from referee.v1 import referee_pb2 as pb
 from referee.v1 import referee_pb2_grpc as pb_grpc
 from rewards import InvalidRequest, Sample, all_rewards
 from rewards.compose import RewardSpec
-from sandbox import ExecuteSpec
+from sandbox import ExecuteSpec, InvalidSpec
 from sandbox.image import package_versions
 from sandbox.languages import LANGUAGES
 
@@ -54,14 +55,26 @@ class Overloaded(Exception):
 
 
 def _refusal(exc: BaseException) -> tuple[grpc.StatusCode, str] | None:
-    """The gRPC status for a domain error; None for bugs, which grpc reports as UNKNOWN."""
-    if isinstance(exc, InvalidRequest | ValueError):
+    """The gRPC status for a domain error: the request's own mistakes (the rewards' and the
+    sandbox's request errors), overload, the request deadline. None for anything else: a bug,
+    answered INTERNAL with an id the log carries, never "your request is wrong"."""
+    if isinstance(exc, InvalidRequest | InvalidSpec):
         return grpc.StatusCode.INVALID_ARGUMENT, str(exc)
     if isinstance(exc, Overloaded):
         return grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc)
     if isinstance(exc, TimeoutError):
         return grpc.StatusCode.DEADLINE_EXCEEDED, "scoring exceeded server.request_timeout_s"
     return None
+
+
+def _status_of(method: str, exc: BaseException) -> tuple[grpc.StatusCode, str]:
+    """The status and message a failed call answers with; a bug is logged with an id first."""
+    refusal = _refusal(exc)
+    if refusal is not None:
+        return refusal
+    error_id = uuid.uuid4().hex[:12]
+    log.error("rpc method=%s internal error id=%s", method, error_id, exc_info=exc)
+    return grpc.StatusCode.INTERNAL, f"internal error {error_id}: a server bug; its log has the traceback"
 
 
 class RewardServicer(pb_grpc.RewardServiceServicer):
@@ -136,11 +149,7 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         try:
             return await call
         except Exception as exc:
-            refusal = _refusal(exc)
-            if refusal is None:
-                code = grpc.StatusCode.UNKNOWN
-                raise
-            code, message = refusal
+            code, message = _status_of(method, exc)
             hint = (
                 (("retry-after-ms", str(RETRY_AFTER_MS)),)
                 if code == grpc.StatusCode.RESOURCE_EXHAUSTED
@@ -170,12 +179,9 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         async def one(request: pb.ScoreRequest) -> None:
             try:
                 response = await self._score(request)
-            except (InvalidRequest, ValueError, Overloaded) as exc:
-                response = pb.ScoreResponse(request_id=request.request_id, error=str(exc))
-            except TimeoutError:
-                response = pb.ScoreResponse(
-                    request_id=request.request_id, error="scoring exceeded request_timeout_s"
-                )
+            except Exception as exc:  # the same mapping as Score's: this request fails, the stream goes on
+                _, message = _status_of("ScoreStream", exc)
+                response = pb.ScoreResponse(request_id=request.request_id, error=message)
             await done.put(response)
 
         async def read_all() -> None:

@@ -18,7 +18,7 @@ Exceptions (see `sandbox.errors`):
 from sandbox import image
 from sandbox.config import SandboxConfig
 from sandbox.doctor import Check, doctor
-from sandbox.errors import LimitTooHigh, SandboxError, SourceTooLarge, UnsupportedLanguage
+from sandbox.errors import InvalidSpec, LimitTooHigh, SandboxError, SourceTooLarge, UnsupportedLanguage
 from sandbox.languages import supported as supported_languages
 from sandbox.sandbox import Sandbox
 from sandbox.types import (
@@ -39,6 +39,7 @@ __all__ = [
     "Comparator",
     "ExecuteResult",
     "ExecuteSpec",
+    "InvalidSpec",
     "JudgeResult",
     "JudgeSpec",
     "LimitTooHigh",

@@ -1,39 +1,43 @@
 """Exceptions raised by the sandbox.
 
     SandboxError              infrastructure is unusable (daemon down, image missing)
-    ValueError
+    InvalidSpec (ValueError)  the request is wrong (bad file name, test code that is not Python, …)
     ├── UnsupportedLanguage   the language is not one the image runs; lists the supported ones
     ├── SourceTooLarge        source/stdin/files exceed the configured byte cap
     └── LimitTooHigh          a requested limit exceeds the server-side maximum; names the field
 
-The ValueError subclasses are the caller's mistake (the gRPC server answers
-INVALID_ARGUMENT). What a program does — time out, run out of memory, crash — is never an
+InvalidSpec and its subclasses are the caller's mistake (the gRPC server answers
+INVALID_ARGUMENT); any other exception is a bug (INTERNAL, with an id the server log carries). What a program does — time out, run out of memory, crash — is never an
 exception: it is an `ExecuteResult` status. `Sandbox.execute` also turns infrastructure
 failure into a SANDBOX_ERROR result, so a flaky daemon reads as "cannot score", not "wrong".
 """
 
 from __future__ import annotations
 
-__all__ = ["LimitTooHigh", "SandboxError", "SourceTooLarge", "UnsupportedLanguage"]
+__all__ = ["InvalidSpec", "LimitTooHigh", "SandboxError", "SourceTooLarge", "UnsupportedLanguage"]
 
 
 class SandboxError(Exception):
     """The sandbox infrastructure failed; the message says what to check."""
 
 
-class UnsupportedLanguage(ValueError):
+class InvalidSpec(ValueError):
+    """The request itself is wrong; the message names the field."""
+
+
+class UnsupportedLanguage(InvalidSpec):
     def __init__(self, language: str, supported: list[str]) -> None:
         super().__init__(f"language {language!r} is not supported; supported: {', '.join(supported)}")
         self.language = language
 
 
-class SourceTooLarge(ValueError):
+class SourceTooLarge(InvalidSpec):
     def __init__(self, field: str, size: int, limit: int) -> None:
         super().__init__(f"{field}: {size} bytes is over the cap of {limit} bytes")
         self.field = field
 
 
-class LimitTooHigh(ValueError):
+class LimitTooHigh(InvalidSpec):
     def __init__(self, field: str, value: int, maximum: int) -> None:
         super().__init__(f"{field}: {value} is over the server maximum {maximum} (or below 1)")
         self.field = field

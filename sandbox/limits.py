@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sandbox.config import SandboxConfig
-from sandbox.errors import LimitTooHigh, SourceTooLarge
+from sandbox.errors import InvalidSpec, LimitTooHigh, SourceTooLarge
 
 __all__ = ["check_files", "check_sizes", "resolve_limits"]
 
@@ -37,4 +37,4 @@ def check_sizes(
 def check_files(files: dict[str, str]) -> None:
     for name in files:
         if not _FILE_NAME.fullmatch(name):
-            raise ValueError(f"files: bad name {name!r}: plain names of [A-Za-z0-9_.-], no paths")
+            raise InvalidSpec(f"files: bad name {name!r}: plain names of [A-Za-z0-9_.-], no paths")

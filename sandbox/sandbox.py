@@ -21,7 +21,7 @@ from typing import Any
 from sandbox.compare import difference
 from sandbox.config import SandboxConfig
 from sandbox.container import Container, ContainerGone, HostDeadline
-from sandbox.errors import SandboxError
+from sandbox.errors import InvalidSpec, SandboxError
 from sandbox.guest.clock import BORDERLINE, wall_backstop_s
 from sandbox.guest.testplan import plan as test_plan
 from sandbox.languages import Language, language
@@ -127,15 +127,15 @@ class Sandbox:
         timeout_ms, memory_mb = resolve_limits(self.config, spec.timeout_ms, spec.memory_mb)
         check_sizes(self.config, spec.source, "".join(c.stdin for c in spec.cases))
         if bool(spec.test_code) == bool(spec.cases):
-            raise ValueError("judge: give test_code or cases (not both)")
+            raise InvalidSpec("judge: give test_code or cases (not both)")
         if len(spec.cases) > self.config.max_tests:
-            raise ValueError(f"cases: {len(spec.cases)} is over the maximum {self.config.max_tests}")
+            raise InvalidSpec(f"cases: {len(spec.cases)} is over the maximum {self.config.max_tests}")
         if spec.interactor and not spec.cases:
-            raise ValueError("interactor: needs cases (each case's stdin is the interactor's input)")
+            raise InvalidSpec("interactor: needs cases (each case's stdin is the interactor's input)")
         if spec.prelude and lang.name != "python":
-            raise ValueError(f"prelude: Python only, not {lang.name}")
+            raise InvalidSpec(f"prelude: Python only, not {lang.name}")
         if spec.test_code and lang.name != "python":
-            raise ValueError(f"test_code: assert-style tests are Python only; use cases for {lang.name}")
+            raise InvalidSpec(f"test_code: assert-style tests are Python only; use cases for {lang.name}")
         # Parsing megabytes of test code takes a while: not on the event loop.
         steps = await asyncio.to_thread(self._plan_steps, spec) if spec.test_code else 0
         t0 = time.monotonic()
@@ -158,11 +158,11 @@ class Sandbox:
                 ast.parse(spec.prelude)
                 plan = test_plan(spec.test_code)
         except SyntaxError as exc:
-            raise ValueError(f"test_code/prelude: not valid Python: {exc}") from None
+            raise InvalidSpec(f"test_code/prelude: not valid Python: {exc}") from None
         except (RecursionError, MemoryError):
-            raise ValueError("test_code/prelude: nested too deeply to parse") from None
+            raise InvalidSpec("test_code/prelude: nested too deeply to parse") from None
         if len(plan.titles) > self.config.max_tests:
-            raise ValueError(
+            raise InvalidSpec(
                 f"test_code: {len(plan.titles)} tests is over the maximum {self.config.max_tests}"
             )
         return len(plan.steps)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sandbox.errors import InvalidSpec
+
 __all__ = [
     "Comparator",
     "ExecuteResult",
@@ -111,11 +113,11 @@ class OutputMatch:
     def __post_init__(self) -> None:
         object.__setattr__(self, "comparator", Comparator(self.comparator))  # ValueError names it
         if not 0 <= self.float_tolerance < 1:
-            raise ValueError(f"float_tolerance: {self.float_tolerance} is not in [0, 1)")
+            raise InvalidSpec(f"float_tolerance: {self.float_tolerance} is not in [0, 1)")
         if (self.comparator is Comparator.CHECKER) != bool(self.checker):
-            raise ValueError("checker: give the checker's source exactly when the comparator is 'checker'")
+            raise InvalidSpec("checker: give the checker's source exactly when the comparator is 'checker'")
         if self.checker_language not in CHECKER_LANGUAGES:
-            raise ValueError(
+            raise InvalidSpec(
                 f"checker_language: {self.checker_language!r} is not one of {', '.join(CHECKER_LANGUAGES)}"
             )
 
