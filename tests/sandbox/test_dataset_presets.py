@@ -289,19 +289,7 @@ async def test_primeintellect_rows_as_published(sb: Sandbox) -> None:
 
 
 # ---- real public rows (tests and answers verbatim; long prose fields cut, marked …) -----------
-# MBPP task 2: google-research/google-research mbpp/mbpp.jsonl line 2 (CC-BY-4.0)
-REAL_MBPP_2 = {
-    "text": "Write a function to find the similar elements from the given two tuple lists.",
-    "code": "def similar_elements(test_tup1, test_tup2):\r\n  res = tuple(set(test_tup1) & set(test_tup2))\r\n  return (res) ",
-    "task_id": 2,
-    "test_setup_code": "",
-    "test_list": [
-        "assert similar_elements((3, 4, 5, 6),(5, 7, 4, 10)) == (4, 5)",
-        "assert similar_elements((1, 2, 3, 4),(5, 4, 3, 7)) == (3, 4)",
-        "assert similar_elements((11, 12, 14, 13),(17, 15, 14, 13)) == (13, 14)",
-    ],
-    "challenge_test_list": [],
-}
+# MBPP task 2 is MBPP_2 above, verbatim: google-research/google-research mbpp/mbpp.jsonl line 2 (CC-BY-4.0)
 # LiveCodeBench 1873_A: code_generation_lite release_v1, as Kaggle/kaggle-benchmarks quotes it
 # (documentation/examples/code_generation.py; licence "cc"); private_test_cases byte for byte
 REAL_LCB_1873_A = {
@@ -376,9 +364,7 @@ SUM_BUT_POWERS = (
 
 
 async def test_real_public_rows(sb: Sandbox) -> None:
-    r = await score(
-        sb, "mbpp", REAL_MBPP_2, [REAL_MBPP_2["code"], "def similar_elements(a, b):\n    return (4, 5)\n"]
-    )
+    r = await score(sb, "mbpp", MBPP_2, [MBPP_2["code"], "def similar_elements(a, b):\n    return (4, 5)\n"])
     assert [x.value for x in r] == [1.0, pytest.approx(1 / 3)], r
     r = await score(sb, "livecodebench", REAL_LCB_1873_A, [SHORT_SORT, "print('YES')", EXIT_EARLY])
     assert r[0].value == 1.0 and r[1].value < 1.0 and r[2].value == 0.0, r

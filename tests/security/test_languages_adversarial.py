@@ -78,10 +78,12 @@ async def test_attack_is_contained_in_every_language_family(sb: Sandbox, lang: s
         return
     r = await sb.execute(ExecuteSpec(lang, source, timeout_ms=3_000, memory_mb=256))
     assert r.status in ENDS[attack], r
-    # judged against any expected output, an attack earns nothing
-    spec = JudgeSpec(lang, source, cases=(StdioCase("", "y\n"),), timeout_ms=3_000, memory_mb=256)
-    judged = await sb.judge(spec)
-    assert judged.passed == 0 and judged.tests[0].verdict is not Verdict.PASS, judged
+    if attack == "output flood":  # judged against the very line it floods with, it still earns nothing
+        spec = JudgeSpec(
+            lang, source, cases=(StdioCase("", "y" * 40 + "\n"),), timeout_ms=3_000, memory_mb=256
+        )
+        judged = await sb.judge(spec)
+        assert judged.passed == 0 and judged.tests[0].verdict is not Verdict.PASS, judged
     await assert_next_run_is_clean(sb)
 
 
