@@ -58,6 +58,7 @@ _FILLER = re.compile(
     r"(?i:the|my|our|so|thus|hence|therefore|so the|thus the|hence the|therefore the)?[\s,.*]*"
 )
 _HASHES = re.compile(r"^[ \t]*####[ \t]*(\S[^\n]*)$", re.MULTILINE)  # GSM8K's answer line: `#### 72`
+_MATHY = re.compile(r"[\d$\\]|^\W*[A-E]\W*$")  # a number, LaTeX, or a lone choice letter
 _LAST_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:/\d+)?")
 
 
@@ -161,11 +162,9 @@ def _final_after_boxes(text: str) -> Extraction | None:
     if not finals or finals[-1].start() < last_box:
         return None
     found = _phrase_answer(text[last_box:])
-    return (
-        None
-        if found is None or found.text is None
-        else Extraction(found.text, "final answer phrase", found.shown)
-    )
+    if found is None or found.text is None or not _MATHY.search(found.text):
+        return None  # "Final answer: the value boxed above" points back at the box
+    return Extraction(found.text, "final answer phrase", found.shown)
 
 
 def _fallback(text: str, kind: str) -> Extraction | None:

@@ -147,6 +147,10 @@ async def test_accuracy_reward_takes_answer_type_and_numeric_precision(verifier:
             1.0,
         ),
         ("The final answer is $\\boxed{72}$.", 1.0),
+        (
+            "So $\\boxed{72}$.\nFinal answer: the value boxed above.",
+            1.0,
+        ),  # a phrase that points back at the box
     ],
 )
 async def test_answer_lines_as_harnesses_write_them(
