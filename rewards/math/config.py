@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -53,9 +53,5 @@ class Overrides:
     numeric_precision: int | None = None
 
     def apply(self, config: MathConfig) -> MathConfig:
-        update = {
-            k: v
-            for k, v in (("fallbacks", self.fallbacks), ("numeric_precision", self.numeric_precision))
-            if v is not None
-        }
+        update = {k: v for k, v in asdict(self).items() if v is not None}
         return config.model_validate({**config.model_dump(), **update}) if update else config

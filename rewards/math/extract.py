@@ -46,10 +46,9 @@ __all__ = [
 _BOX_OPENERS = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
 # "final answer is …", "Answer: …", "**Final Answer:** …", "答案：…"; a phrase ends at the next phrase or line
 _NAME = r"(?:(?i:\b(?P<final>final\s+)?answer\b)|(?P<final_zh>最终)?答案)"
-_PHRASE = r"(?:(?i:\b(?:final\s+)?answer\b)|(?:最终)?答案)\**\s*(?i:is\b|:|=|：|是|为)"
-_ANSWER_PHRASE = re.compile(
-    rf"{_NAME}\**\s*(?i:is\b|:|=|：|是|为)\s*\**\s*[:：]?\s*(?P<answer>(?:(?!{_PHRASE})[^\n])+)"
-)
+_SEP = r"\**\s*(?i:is\b|:|=|：|是|为)"  # what follows the name: `Answer:`, `answer is`, `答案是`
+_PHRASE = r"(?:(?i:\b(?:final\s+)?answer\b)|(?:最终)?答案)" + _SEP  # _NAME + _SEP, without groups
+_ANSWER_PHRASE = re.compile(rf"{_NAME}{_SEP}\s*\**\s*[:：]?\s*(?P<answer>(?:(?!{_PHRASE})[^\n])+)")
 _REMARK = re.compile(r"\s*\((?=[^()]*[A-Za-z]{3,})[^()]*\)\s*$")  # "(approximately 0.5)"
 # lm-evaluation-harness's Minerva prompt ends every answer with this sentence
 _HOPE = re.compile(r"\s*\.?\s*I hope it is correct\b.*$", re.IGNORECASE)  # and whatever follows it
@@ -136,12 +135,17 @@ def _from_boxes(boxes: list[str], source: str) -> Extraction:
     return Extraction(f"\\boxed{{{answer}}}", source, answer)
 
 
+def _is_final(phrase: re.Match[str]) -> bool:
+    """Whether an answer phrase says *final* answer (`final answer is`, `最终答案`)."""
+    return bool(phrase.group("final") or phrase.group("final_zh"))
+
+
 def _phrase_answer(text: str) -> Extraction | None:
     """The answer after "final answer is" or a GSM8K-style `#### 72` line (or, failing those,
     "answer is"/"Answer:"); different answers in several such phrases are a hedge, like several
     different boxes."""
     matches = [m for m in _ANSWER_PHRASE.finditer(text) if not _FILLER.fullmatch(m.group("answer"))]
-    final = [m.group("answer") for m in matches if m.group("final") or m.group("final_zh")]
+    final = [m.group("answer") for m in matches if _is_final(m)]
     final += _HASHES.findall(text)
     answers = [
         _REMARK.sub("", _HOPE.sub("", a)).strip().rstrip(".。").strip()
@@ -158,7 +162,7 @@ def _final_after_boxes(text: str) -> Extraction | None:
     """A "final answer is …" statement made after the last `\\boxed{}`: the reply's last word on its
     answer (Minerva-style replies box intermediate results), so it outranks the boxes."""
     last_box = max(m.start() for m in _BOX_OPENERS.finditer(text))
-    finals = [m for m in _ANSWER_PHRASE.finditer(text) if m.group("final") or m.group("final_zh")]
+    finals = [m for m in _ANSWER_PHRASE.finditer(text) if _is_final(m)]
     if not finals or finals[-1].start() < last_box:
         return None
     found = _phrase_answer(text[last_box:])

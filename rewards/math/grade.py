@@ -91,6 +91,11 @@ def _show(s: str) -> str:
 _UNWRAP = re.compile(r"^\s*(?:\$+|\\\(|\\\[)?\s*(.*?)\s*(?:\$+|\\\)|\\\])?\s*\.?\s*$", re.DOTALL)
 
 
+def _shown(gold: Answer, pred: Answer) -> str:
+    """How a detail names the two answers it compared."""
+    return f"gold {_show(gold.core)}, got {_show(pred.core)}"
+
+
 def _core(text: str) -> str:
     """The answer without `$…$`, `\\(…\\)` and one outer `\\boxed{…}`."""
     m = _UNWRAP.match(text)
@@ -479,9 +484,14 @@ def _precision_note(g: Number, p: Number, config: MathConfig) -> str:
     return ""
 
 
+def _expr(side: Answer) -> sympy.Expr | None:
+    """The first sympy expression math-verify read from an answer, or None."""
+    return next((x for x in side.parsed() if isinstance(x, sympy.Expr)), None)
+
+
 def _exact_value(side: Answer) -> Fraction | None:
     """The value of a constant answer (`2\\sqrt{2}`, `\\pi`) to 40 digits, or None when it is not one."""
-    exact = next((x for x in side.parsed() if isinstance(x, sympy.Expr)), None)
+    exact = _expr(side)
     if exact is None or exact.free_symbols or _has_float(exact):
         return None
     try:
@@ -496,7 +506,7 @@ def _exact_value(side: Answer) -> Fraction | None:
 def _decimal_against_constant(gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None:
     """A decimal against an exact constant (`2.828` for `2\\sqrt{2}`, a gold `3.14` for `\\pi`): the
     precision rule of `_close`, where math-verify would compare at 6 decimals."""
-    shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+    shown = _shown(gold, pred)
     if pred.number is not None and pred.number.places is not None and gold.number is None:
         value = _exact_value(gold)
         if value is None:
@@ -588,7 +598,7 @@ def _vectors(gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None
     p = pred.vector or (pred.entries if gold.vector else None)
     if g is None or p is None:
         return None
-    shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+    shown = _shown(gold, pred)
     if len(g) != len(p):
         return Judgement(False, _OK, f"{shown}: vectors of {len(g)} and {len(p)} entries")
     for i, (a, b) in enumerate(zip(g, p, strict=True)):
@@ -596,6 +606,11 @@ def _vectors(gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None
         if not entry.equal:
             return Judgement(False, entry.status, f"{shown}: entry {i + 1} differs ({entry.detail})")
     return Judgement(True, _OK, f"{shown}: equal vectors, entry by entry")
+
+
+def _choice(side: Answer) -> str | None:
+    """The option letter an answer gives: a lone letter, or the one it starts with (`C) 5`)."""
+    return side.letter or leading_choice(side.core)
 
 
 def _words(core: str) -> str:
@@ -624,14 +639,14 @@ def _interval_like(side: Answer) -> bool:
 def by_type(answer_type: AnswerType, gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None:
     """What a stated answer type decides before any other check (None: grade as usual). The type
     is the sample's (`MathReference.answer_type`); a gold that does not fit it is INVALID_INPUT."""
-    shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+    shown = _shown(gold, pred)
     if answer_type == "choice":
-        g = gold.letter or leading_choice(gold.core)
+        g = _choice(gold)
         if g is None:
             return Judgement(
                 False, _INVALID, f"gold {_show(gold.core)!r} is no choice letter (answer_type choice)"
             )
-        p = pred.letter or leading_choice(pred.core)
+        p = _choice(pred)
         return Judgement(p == g, _OK, f"{shown}: {'same' if p == g else 'different'} choice")
     if answer_type == "text":
         same = _words(gold.core) == _words(pred.core) != ""
@@ -672,7 +687,7 @@ def by_type(answer_type: AnswerType, gold: Answer, pred: Answer, config: MathCon
 
 def grade(gold: Answer, pred: Answer, config: MathConfig, answer_type: AnswerType | None = None) -> Judgement:
     """Is `pred` the same answer as `gold`? Never raises for bad input; sympy errors mean "not equal"."""
-    shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+    shown = _shown(gold, pred)
     if gold.refusal:
         return Judgement(False, _INVALID, f"gold refused: {gold.refusal}")
     if pred.refusal:
@@ -685,7 +700,7 @@ def grade(gold: Answer, pred: Answer, config: MathConfig, answer_type: AnswerTyp
         same = g_truth == p_truth
         return Judgement(same, _OK, f"{shown}: {'same' if same else 'different'} truth value")
     if gold.letter is not None:
-        same = (pred.letter or leading_choice(pred.core)) == gold.letter
+        same = _choice(pred) == gold.letter
         return Judgement(same, _OK, f"{shown}: {'same' if same else 'different'} choice")
     if gold.time is not None and pred.time is not None:  # one alone may be a ratio (`7:32`)
         same = gold.time == pred.time
@@ -741,7 +756,7 @@ def grade(gold: Answer, pred: Answer, config: MathConfig, answer_type: AnswerTyp
 def _complex_value(side: Answer) -> tuple[Any, bool] | None:
     """The value of a constant written with `i` and `e` (math-verify keeps both as letters), and
     whether it used `i`; None when the answer has other variables."""
-    expr = next((x for x in side.parsed() if isinstance(x, sympy.Expr)), None)
+    expr = _expr(side)
     if expr is None:
         return None
     names = {s.name: s for s in expr.free_symbols if isinstance(s, sympy.Symbol)}
@@ -770,12 +785,13 @@ def _complex_equal(gold: Answer, pred: Answer) -> bool | None:
 
 def _other_reading(gold: Answer, pred: Answer, config: MathConfig) -> Judgement | None:
     """The same pair read once more when math-verify says "not equal" and one side is written in
-    a shape it cannot relate to the other's: inequalities against an interval (`-1 \\le x \\le 3`
+    a shape it cannot relate to the other's: complex constants (compared by value), inequalities
+    against an interval (`-1 \\le x \\le 3`
     and `[-1, 3]`), and a function named differently on each side (`f(x) = 2x+1`, `y = 2x+1`).
     Only as a second reading: two inequalities, or two equations, math-verify relates itself."""
     complex_equal = _complex_equal(gold, pred)
     if complex_equal is not None:
-        shown = f"gold {_show(gold.core)}, got {_show(pred.core)}"
+        shown = _shown(gold, pred)
         return Judgement(True, _OK, f"{shown}: equal complex numbers") if complex_equal else None
     g_interval, p_interval = inequality_interval(gold.core), inequality_interval(pred.core)
     if (g_interval == gold.core) != (p_interval == pred.core):
@@ -792,5 +808,5 @@ def _other_reading(gold: Answer, pred: Answer, config: MathConfig) -> Judgement 
     return Judgement(
         True,
         _OK,
-        f"gold {_show(gold.core)}, got {_show(pred.core)}: {how}, {verdict.detail.rsplit(': ', 1)[-1]}",
+        f"{_shown(gold, pred)}: {how}, {verdict.detail.rsplit(': ', 1)[-1]}",
     )
