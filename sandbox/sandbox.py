@@ -46,11 +46,12 @@ __all__ = ["Sandbox"]
 _PARSE_LOCK = threading.Lock()
 _JUDGE_START_MS = 3_000  # two interpreters and the imports, before the first test's clock starts
 _PYTHON = language("python").run[:-1]  # the interpreter and its flags, as programs run
-# A checker, from the request: testlib's argument order (input, the program's output, the answer).
-_CHECKER_FILES = ("input.txt", "output.txt", "answer.txt")
+# testlib's argument order for checkers and interactors: input, the program's output, the answer
+_TESTLIB_FILES = ("input.txt", "output.txt", "answer.txt")
+# A checker, from the request.
 CHECKER_ARGV = {
-    "python": (*_PYTHON, "/work/judge/checker.py", *_CHECKER_FILES),
-    "cpp": ("/work/judge/checker", *_CHECKER_FILES),
+    "python": (*_PYTHON, "/work/judge/checker.py", *_TESTLIB_FILES),
+    "cpp": ("/work/judge/checker", *_TESTLIB_FILES),
 }
 # A C++ checker is built once per visit by the cpp language's own compiler command, against
 # referee's testlib.h ({private}: the judge uid's own directory, see the supervisor's build_judge)
@@ -58,10 +59,7 @@ _IN_PRIVATE = {"main": "{private}/checker", "main.cpp": "{private}/checker.cpp"}
 CHECKER_BUILD = (*(_IN_PRIVATE.get(a, a) for a in language("cpp").compile), "-I/opt/referee")
 CHECKER_FAILED = 3  # testlib's _fail: the checker cannot judge (a bad answer file): no verdict
 # An interactor, from the request: testlib's arguments; {private} is its own directory.
-INTERACTOR_ARGV = (
-    *_PYTHON,
-    *(f"{{private}}/{f}" for f in ("interactor.py", "input.txt", "output.txt", "answer.txt")),
-)
+INTERACTOR_ARGV = (*_PYTHON, *(f"{{private}}/{f}" for f in ("interactor.py", *_TESTLIB_FILES)))
 
 
 def _backstop_ms(timeout_ms: int) -> int:
@@ -313,9 +311,7 @@ class Sandbox:
         if reply.get("installed"):
             return None
         built = _result(reply, self.config.compile_timeout_ms)
-        message = (built.stderr or built.stdout).strip()
-        first = next((ln for ln in message.splitlines() if "error" in ln), message[:200])
-        return f"checker does not compile ({built.detail or built.status.value}): {first[:300]}"
+        return f"checker does not compile ({built.detail or built.status.value}): {_first_error(built)[:300]}"
 
     async def _run_case(
         self, c: Container, lang: Language, case: StdioCase, limit_ms: int, files: dict[str, str], first: bool
@@ -362,8 +358,7 @@ class Sandbox:
             return None
         if result.status is RunStatus.SANDBOX_ERROR:  # the compiler was starved: no verdict
             raise SandboxError(f"compiling: {result.detail}")
-        message = (result.stderr or result.stdout).strip()
-        first = next((ln for ln in message.splitlines() if "error" in ln), message[:200])
+        first = _first_error(result)
         return ExecuteResult(
             RunStatus.COMPILE_ERROR,
             result.exit_code,
@@ -463,6 +458,12 @@ def _result(reply: dict[str, Any], timeout_ms: int) -> ExecuteResult:
     return ExecuteResult(
         status, code, reply["stdout"], reply["stderr"], reply["wall_ms"], detail, reply.get("cpu_ms", 0.0)
     )
+
+
+def _first_error(compiled: ExecuteResult) -> str:
+    """A compiler's first line that mentions an error (else the start of what it said)."""
+    message = (compiled.stderr or compiled.stdout).strip()
+    return next((ln for ln in message.splitlines() if "error" in ln), message[:200])
 
 
 def _last_line(said: str, otherwise: str) -> str:
