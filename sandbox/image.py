@@ -25,17 +25,10 @@ from sandbox.config import SandboxConfig
 from sandbox.docker_client import client_for
 from sandbox.errors import SandboxError
 from sandbox.image_version import GUEST_DIR, GUEST_FILES, IMAGE_VERSION
-from sandbox.languages import LANGUAGES, PACKAGES
+from sandbox.languages import LANGUAGES, LIBRARIES, PACKAGES
 
-_LIBRARY_FILES = (  # one module of each library, to tell an older rootfs from a complete one
-    "usr/lib/python3/dist-packages/numpy/__init__.py",
-    "usr/lib/python3/dist-packages/scipy/__init__.py",
-    "usr/lib/python3/dist-packages/pandas/__init__.py",
-    "usr/lib/python3/dist-packages/sklearn/__init__.py",
-    "usr/lib/python3/dist-packages/networkx/__init__.py",
-    "usr/lib/python3/dist-packages/matplotlib/__init__.py",
-    "usr/lib/python3/dist-packages/sympy/__init__.py",
-)
+# one module of each library, to tell an older rootfs from a complete one
+_LIBRARY_FILES = tuple(f"usr/lib/python3/dist-packages/{module}/__init__.py" for module in LIBRARIES.values())
 
 __all__ = ["SANDBOX_GID", "SANDBOX_UID", "build", "image_exists", "package_versions"]
 

@@ -169,16 +169,17 @@ LANGUAGES = (
         packages=("r-base-core",),
     ),
 )
-# What Python programs may import beyond the standard library (BigCodeBench, DS-1000, EvoEval).
-LIBRARIES = (
-    "python3-numpy",
-    "python3-scipy",
-    "python3-pandas",
-    "python3-sklearn",
-    "python3-networkx",
-    "python3-matplotlib",
-    "python3-sympy",
-)
+# What Python programs may import beyond the standard library (BigCodeBench, DS-1000, EvoEval):
+# each Debian package and the module it brings (what tells a rootfs that has it).
+LIBRARIES = {
+    "python3-numpy": "numpy",
+    "python3-scipy": "scipy",
+    "python3-pandas": "pandas",
+    "python3-sklearn": "sklearn",
+    "python3-networkx": "networkx",
+    "python3-matplotlib": "matplotlib",
+    "python3-sympy": "sympy",
+}
 # The image's packages: every toolchain, then the libraries.
 PACKAGES = (*dict.fromkeys(p for lang in LANGUAGES for p in lang.packages), *LIBRARIES)
 _BY_NAME = {n: lang for lang in LANGUAGES for n in (lang.name, *lang.aliases)}
