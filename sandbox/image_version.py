@@ -24,6 +24,18 @@ GUEST_FILES = (
     "runas.c",
     "testlib.h",  # testlib's checker API, for C++ checkers
     "node-globals.d.ts",  # Node's globals for TypeScript programs
+    # the trusted ends of programs' own tests, per language family (sandbox/languages.py: Tests)
+    "tests_native.c",
+    "tests_go.go",
+    "RefereeTests.java",
+    "RefereeTests.cs",
+    "tests.js",
+    "tests.sh",
+    "tests.rb",
+    "tests.php",
+    "tests.pl",
+    "tests.lua",
+    "tests.R",
 )
 _BASE_VERSION = "0.4.0"
 

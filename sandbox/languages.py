@@ -9,28 +9,95 @@ language is one entry here plus its tests.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from sandbox.errors import UnsupportedLanguage
 
-__all__ = ["LANGUAGES", "LIBRARIES", "PACKAGES", "Language", "language", "supported"]
+__all__ = ["LANGUAGES", "LIBRARIES", "PACKAGES", "PYJUDGE", "Language", "Tests", "language", "supported"]
 
 RUN_DIR = "/work/run"
+GUEST = "/opt/referee"  # the guest files (guest/*), readable by programs, writable by none
 _BINARY = re.compile(r"(?<![\w/])/(?:usr/)?bin/[\w.+-]+")
 
 # Java: the public class may have any name. javac wants it in a file of that name, so the build
 # renames Main.java after the first public (else first) class it declares and packs the classes
 # in a jar whose manifest names it: the run command stays one.
 _CLASS = r"[A-Za-z_][A-Za-z0-9_]*"
+_JAVA_LIBRARIES = "/usr/share/java/javatuples.jar"  # on the class path of every build and run
 _JAVA_BUILD = (
     f"c=$(grep -m1 -oE '(^|[[:space:]])public[[:space:]]+((final|abstract)[[:space:]]+)*class[[:space:]]+{_CLASS}' "
     "Main.java | awk '{print $NF}'); "
     f"[ -n \"$c\" ] || c=$(grep -m1 -oE '(^|[[:space:]])class[[:space:]]+{_CLASS}' Main.java | awk '{{print $NF}}'); "
     'c=${c:-Main}; [ "$c" = Main ] || mv Main.java "$c.java"; '
-    '/usr/bin/javac -J-XX:+UseSerialGC -encoding UTF-8 -nowarn "$c.java" '
-    '&& printf "Main-Class: %s\\n" "$c" > manifest.txt && /usr/bin/jar cfm main.jar manifest.txt *.class'
+    f'/usr/bin/javac -J-XX:+UseSerialGC -encoding UTF-8 -nowarn -cp .:{_JAVA_LIBRARIES} "$c.java" '
+    f'&& printf "Main-Class: %s\\nClass-Path: file:{_JAVA_LIBRARIES}\\n" "$c" > manifest.txt '
+    "&& /usr/bin/jar cfm main.jar manifest.txt *.class"
 )
 _JVM = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss64m")
+# With its own tests: guest/RefereeTests.java is built in and started in place of the program's
+# class, which the manifest names.
+_JAVA_TESTS_BUILD = f"cp {GUEST}/RefereeTests.java . && " + _JAVA_BUILD.replace(
+    '"$c.java" ', '"$c.java" RefereeTests.java '
+).replace('printf "Main-Class: %s\\n', 'printf "Main-Class: RefereeTests\\nProgram-Class: %s\\n')
+# C, C++, D, Rust: guest/tests_native.c, linked in around C's main (see there).
+_NATIVE_END = f"/usr/bin/gcc -O2 -c -o tests.o {GUEST}/tests_native.c"
+_WRAP_MAIN = "-Wl,--wrap=__libc_start_main"
+# Go: guest/tests_go.go's TestMain, in the program's package, beside its test file.
+_GO_TESTS_BUILD = (
+    "p=$(grep -m1 -oE '^[[:space:]]*package[[:space:]]+[A-Za-z_][A-Za-z0-9_]*' main_test.go | awk '{print $2}'); "
+    f'sed "s/^package main$/package ${{p:-main}}/" {GUEST}/tests_go.go > referee_test.go && '
+    "/usr/bin/env GOCACHE=/tmp/go-build GO111MODULE=off GOPATH=/usr/share/gocode /usr/bin/go test -c -o main.test ."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Tests:
+    """How a program runs with assert-style tests written in its own language (MultiPL-E,
+    HumanEval-X, MBXP): prelude, program and tests in one file (see `assemble`), compiled and run
+    once. It passes only if it exits 0 after the trusted end of its tests (guest/tests*) printed
+    the run's secret, which the program never sees: an exit before the tests end fails.
+
+    `end` is what follows the tests: a call of the run's end function (`{end}`: its per-run
+    name), or "" where the end is the program's main returning. `rewrite` turns the tests' own
+    exits into ones the program cannot mask (regex, replacement); `guard` is text put between
+    the program and its tests, from both (C's macros)."""
+
+    run: tuple[str, ...]
+    compile: tuple[str, ...] | None = None  # None: the language's own
+    filename: str = ""  # "": the language's own
+    end: str = "{end}()"
+    rewrite: tuple[tuple[str, str], ...] = ()
+    guard: Callable[[str, str], str] | None = None
+
+
+# Python's tests run in guest/pyjudge.py instead: one verdict per assert, each in its own process.
+PYJUDGE = Tests(run=())
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DEFINED = re.compile(r"\bdefine\s+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+_ASSERT_H = re.compile(r"#\s*include\s*[<\"](?:assert\.h|cassert|bits/stdc\+\+\.h)[>\"]")
+
+
+def _c_macro_guard(program: str, tests: str) -> str:
+    """A program could `#define assert(x)` or `#define candidate(...) 1` and pass any test: undo
+    every macro it may have defined (any name after `define`, splices and comments aside) that
+    the tests use, and bring assert back. The guard may land inside a function (MultiPL-E's tests
+    open with the `}` that closes it): assert.h is included again only where it was already, as
+    glibc's assert.h is made to be (it then only defines the macro)."""
+    flat = re.sub(r"/\*.*?\*/", " ", program.replace("\\\n", ""), flags=re.S)
+    used = set(_IDENTIFIER.findall(tests)) | {"assert", "NDEBUG"}
+    names = sorted(used & set(_DEFINED.findall(flat)) | {"assert", "NDEBUG"})
+    again = "#include <assert.h>\n" if _ASSERT_H.search(flat) else ""
+    return "".join(f"#undef {n}\n" for n in names) + again
+
+
+def _php_guard(program: str, tests: str) -> str:
+    """The end call is PHP code: re-open PHP mode if the program's text left it (`?>`)."""
+    text = program + tests
+    return "<?php\n" if text.rfind("?>") > text.rfind("<?php") else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +108,48 @@ class Language:
     compile: tuple[str, ...] = ()  # empty: interpreted
     aliases: tuple[str, ...] = ()
     packages: tuple[str, ...] = ()  # Debian 12 packages that bring its toolchain
-    function_tests: bool = False  # assert-style tests (HumanEval/MBPP) run in this language's judge
+    tests: Tests | None = None  # assert-style tests in the program's language; None: stdin/stdout only
 
     @property
     def kind(self) -> str:
         return "compiled" if self.compile else "interpreted"
 
     @property
+    def function_tests(self) -> bool:
+        return self.tests is not None
+
+    def with_tests(self) -> Language:
+        """This language as its programs run with their own tests (a different build and run)."""
+        if self.tests is None or self.tests is PYJUDGE:
+            raise ValueError(f"{self.name}: no tests harness")
+        t = self.tests
+        return replace(
+            self,
+            filename=t.filename or self.filename,
+            run=t.run,
+            compile=self.compile if t.compile is None else t.compile,
+        )
+
+    def assemble(self, program: str, tests: str, end: str) -> str:
+        """The file a program runs in with its tests, as MultiPL-E assembles it (prompt and
+        completion, a newline, the tests), then the guard, rewrites and end call; `end` is the
+        run's end function."""
+        t = self.tests
+        if t is None or t is PYJUDGE:
+            raise ValueError(f"{self.name}: no tests harness")
+        for pattern, replacement in t.rewrite:
+            tests = re.sub(pattern, replacement.replace("{end}", end), tests)
+        guard = t.guard(program, tests) if t.guard else ""
+        return f"{program}\n{guard}{tests}\n" + (t.end.replace("{end}", end) + "\n" if t.end else "")
+
+    @property
     def binaries(self) -> tuple[str, ...]:
         """The toolchain's files its commands name (`/usr/bin/go` inside `env …`, `javac` in the
         Java build script): a rootfs without one of them lacks the language."""
-        return tuple(dict.fromkeys(_BINARY.findall(" ".join((*self.compile, *self.run)))))
+        commands = (*self.compile, *self.run)
+        if self.tests is not None:
+            commands += (*(self.tests.compile or ()), *self.tests.run)
+        return tuple(dict.fromkeys(_BINARY.findall(" ".join(commands))))
 
 
 LANGUAGES = (
@@ -61,7 +159,7 @@ LANGUAGES = (
         ("/usr/bin/python3", "-E", "main.py"),  # with site: dist-packages (numpy, …) on the path
         aliases=("py", "python3"),
         packages=("python3",),
-        function_tests=True,
+        tests=PYJUDGE,
     ),
     Language("pypy", "main.py", ("/usr/bin/pypy3", "-E", "main.py"), aliases=("pypy3",), packages=("pypy3",)),
     Language(
@@ -70,6 +168,16 @@ LANGUAGES = (
         (f"{RUN_DIR}/main",),
         ("/usr/bin/gcc", "-O2", "-std=gnu17", "-pipe", "-o", "main", "main.c", "-lm"),
         packages=("gcc", "libc6-dev"),
+        tests=Tests(
+            run=(f"{RUN_DIR}/main",),
+            compile=(
+                "/bin/sh",
+                "-c",
+                f"{_NATIVE_END} && /usr/bin/gcc -O2 -std=gnu17 -pipe -o main main.c tests.o -lm {_WRAP_MAIN}",
+            ),
+            end="",
+            guard=_c_macro_guard,
+        ),
     ),
     Language(
         "cpp",
@@ -78,6 +186,16 @@ LANGUAGES = (
         ("/usr/bin/g++", "-O2", "-std=gnu++17", "-pipe", "-o", "main", "main.cpp"),
         aliases=("c++", "cxx", "cc"),
         packages=("g++",),
+        tests=Tests(
+            run=(f"{RUN_DIR}/main",),
+            compile=(
+                "/bin/sh",
+                "-c",
+                f"{_NATIVE_END} && /usr/bin/g++ -O2 -std=gnu++17 -pipe -o main main.cpp tests.o {_WRAP_MAIN}",
+            ),
+            end="",
+            guard=_c_macro_guard,
+        ),
     ),
     Language(
         "javascript",
@@ -85,6 +203,7 @@ LANGUAGES = (
         ("/usr/bin/node", "main.js"),
         aliases=("js", "node", "nodejs"),
         packages=("nodejs", "node-lodash"),
+        tests=Tests(run=("/usr/bin/node", f"{GUEST}/tests.js", "main.js"), end="{end}();"),
     ),
     Language(
         "typescript",
@@ -107,13 +226,29 @@ LANGUAGES = (
         ),
         aliases=("ts",),
         packages=("node-typescript",),
+        tests=Tests(
+            run=("/usr/bin/node", f"{GUEST}/tests.js", "main.js"), end='(globalThis as any)["{end}"]();'
+        ),
     ),
     Language(
         "java",
         "Main.java",
         ("/usr/bin/java", *_JVM, "-jar", "main.jar"),
         ("/bin/sh", "-c", _JAVA_BUILD),
-        packages=("openjdk-17-jdk-headless",),
+        packages=("openjdk-17-jdk-headless", "libjavatuples-java"),  # javatuples: MultiPL-E's prompts
+        tests=Tests(
+            run=(
+                "/usr/bin/java",
+                *_JVM,
+                "-ea",
+                "-cp",
+                f"main.jar:{_JAVA_LIBRARIES}",
+                "RefereeTests",
+                "main.jar",
+            ),
+            compile=("/bin/sh", "-c", _JAVA_TESTS_BUILD),
+            end="",
+        ),
     ),
     Language(
         "go",
@@ -130,7 +265,13 @@ LANGUAGES = (
             "main.go",
         ),
         aliases=("golang",),
-        packages=("golang-go",),
+        packages=("golang-go", "golang-github-stretchr-testify-dev"),  # testify: HumanEval-X's tests
+        tests=Tests(
+            run=(f"{RUN_DIR}/main.test",),
+            compile=("/bin/sh", "-c", _GO_TESTS_BUILD),
+            filename="main_test.go",
+            end="",
+        ),
     ),
     Language(
         "rust",
@@ -139,14 +280,48 @@ LANGUAGES = (
         ("/usr/bin/rustc", "-O", "--edition", "2021", "-o", "main", "main.rs"),
         aliases=("rs",),
         packages=("rustc",),
+        tests=Tests(
+            run=(f"{RUN_DIR}/main",),
+            compile=(
+                "/bin/sh",
+                "-c",
+                f"{_NATIVE_END} && /usr/bin/rustc -O --edition 2021 -o main main.rs "
+                f"-C link-arg={_WRAP_MAIN} -C link-arg=tests.o",
+            ),
+            end="",
+            # a program's own `macro_rules! assert_eq` would shadow the prelude's in the tests
+            rewrite=((r"(?<![\w:])(assert|assert_eq|assert_ne|panic|unreachable)!", r"::std::\1!"),),
+        ),
     ),
     Language(
         "csharp",
         "main.cs",
         ("/usr/bin/mono", "main.exe"),
-        ("/usr/bin/mcs", "-optimize+", "-nowarn:0168,0219", "-out:main.exe", "main.cs"),
+        (
+            "/usr/bin/mcs",
+            "-optimize+",
+            "-nowarn:0168,0219",
+            "-r:System.Numerics.dll",
+            "-out:main.exe",
+            "main.cs",
+        ),
         aliases=("cs", "c#", "mono"),
         packages=("mono-mcs",),
+        tests=Tests(
+            run=("/usr/bin/mono", "main.exe"),
+            compile=(
+                "/usr/bin/mcs",
+                "-d:DEBUG",
+                "-optimize+",
+                "-nowarn:0168,0219",
+                "-r:System.Numerics.dll",
+                "-main:RefereeTests",
+                "-out:main.exe",
+                "main.cs",
+                f"{GUEST}/RefereeTests.cs",
+            ),
+            end="",
+        ),
     ),
     Language(
         "d",
@@ -155,18 +330,72 @@ LANGUAGES = (
         ("/usr/bin/gdc", "-O2", "-o", "main", "main.d"),
         aliases=("dlang", "gdc"),
         packages=("gdc",),
+        tests=Tests(  # unittest blocks run before main, with -funittest
+            run=(f"{RUN_DIR}/main",),
+            compile=(
+                "/bin/sh",
+                "-c",
+                f"{_NATIVE_END} && /usr/bin/gdc -O2 -funittest -o main main.d tests.o {_WRAP_MAIN}",
+            ),
+            end="",
+        ),
     ),
-    Language("bash", "main.sh", ("/bin/bash", "main.sh"), aliases=("sh", "shell"), packages=("bash",)),
-    Language("ruby", "main.rb", ("/usr/bin/ruby", "main.rb"), aliases=("rb",), packages=("ruby",)),
-    Language("php", "main.php", ("/usr/bin/php", "-n", "main.php"), packages=("php-cli",)),
-    Language("perl", "main.pl", ("/usr/bin/perl", "main.pl"), aliases=("pl",), packages=("perl",)),
-    Language("lua", "main.lua", ("/usr/bin/lua5.4", "main.lua"), packages=("lua5.4",)),
+    Language(
+        "bash",
+        "main.sh",
+        ("/bin/bash", "main.sh"),
+        aliases=("sh", "shell"),
+        packages=("bash",),
+        tests=Tests(run=("/bin/bash", f"{GUEST}/tests.sh", "main.sh"), end="{end}"),
+    ),
+    Language(
+        "ruby",
+        "main.rb",
+        ("/usr/bin/ruby", "main.rb"),
+        aliases=("rb",),
+        packages=("ruby", "ruby-test-unit"),  # test/unit: MultiPL-E's tests
+        tests=Tests(run=("/usr/bin/ruby", f"{GUEST}/tests.rb", "main.rb"), end="{end}"),
+    ),
+    Language(
+        "php",
+        "main.php",
+        ("/usr/bin/php", "-n", "main.php"),
+        packages=("php-cli",),
+        tests=Tests(
+            run=("/usr/bin/php", "-n", f"{GUEST}/tests.php", "main.php"), end="{end}();", guard=_php_guard
+        ),
+    ),
+    Language(
+        "perl",
+        "main.pl",
+        ("/usr/bin/perl", "main.pl"),
+        aliases=("pl",),
+        packages=("perl", "libtest-deep-perl"),  # Test::Deep: MultiPL-E's tests
+        tests=Tests(run=("/usr/bin/perl", f"{GUEST}/tests.pl", "main.pl"), end="{end}();"),
+    ),
+    Language(
+        "lua",
+        "main.lua",
+        ("/usr/bin/lua5.4", "main.lua"),
+        packages=("lua5.4", "lua-unit"),  # luaunit: MultiPL-E's tests
+        tests=Tests(
+            run=("/usr/bin/lua5.4", f"{GUEST}/tests.lua", "main.lua"),
+            rewrite=((r"(?<![\w.])os\.exit\(", "{end}("),),
+        ),
+    ),
     Language(
         "r",
         "main.R",
         ("/usr/bin/Rscript", "--vanilla", "main.R"),
         aliases=("rscript",),
         packages=("r-base-core",),
+        tests=Tests(
+            run=("/usr/bin/Rscript", "--vanilla", f"{GUEST}/tests.R", "main.R"),
+            rewrite=(
+                (r"(?<![\w.:])(?:quit|q)\(", "base::quit("),
+                (r"(?<![\w.:])stopifnot\(", "base::stopifnot("),
+            ),
+        ),
     ),
 )
 # What Python programs may import beyond the standard library (BigCodeBench, DS-1000, EvoEval):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import dataclasses
+import secrets
 import threading
 import time
 from typing import Any
@@ -24,7 +25,7 @@ from sandbox.container import Container, ContainerGone, HostDeadline
 from sandbox.errors import InvalidSpec, SandboxError
 from sandbox.guest.clock import BORDERLINE, wall_backstop_s
 from sandbox.guest.testplan import plan as test_plan
-from sandbox.languages import Language, language
+from sandbox.languages import LANGUAGES, PYJUDGE, Language, language
 from sandbox.limits import check_sizes, resolve_limits
 from sandbox.pool import Pool
 from sandbox.types import (
@@ -130,17 +131,25 @@ class Sandbox:
             raise InvalidSpec(f"cases: {len(spec.cases)} is over the maximum {self.config.max_tests}")
         if spec.interactor and not spec.cases:
             raise InvalidSpec("interactor: needs cases (each case's stdin is the interactor's input)")
-        if spec.prelude and lang.name != "python":
-            raise InvalidSpec(f"prelude: Python only, not {lang.name}")
-        if spec.test_code and lang.name != "python":
-            raise InvalidSpec(f"test_code: assert-style tests are Python only; use cases for {lang.name}")
+        pyjudge = lang.tests is PYJUDGE
+        if spec.test_code and lang.tests is None:
+            with_tests = ", ".join(x.name for x in LANGUAGES if x.tests is not None)
+            raise InvalidSpec(
+                f"test_code: no assert-style tests in {lang.name} (they run in {with_tests}); use cases"
+            )
+        if spec.prelude and not pyjudge and not spec.test_code:
+            raise InvalidSpec(f"prelude: with stdin/stdout cases, Python only, not {lang.name}")
         # Parsing megabytes of test code takes a while: not on the event loop.
-        steps = await asyncio.to_thread(self._plan_steps, spec) if spec.test_code else 0
+        steps = await asyncio.to_thread(self._plan_steps, spec) if spec.test_code and pyjudge else 0
         t0 = time.monotonic()
         try:
-            if spec.test_code:
+            if spec.test_code and pyjudge:
                 result = await self._visit(
                     memory_mb, lambda c: self._judge_asserts(c, spec, timeout_ms, steps)
+                )
+            elif spec.test_code:
+                result = await self._visit(
+                    memory_mb, lambda c: self._judge_own_tests(c, lang, spec, timeout_ms)
                 )
             else:
                 result = await self._visit(memory_mb, lambda c: self._judge_cases(c, lang, spec, timeout_ms))
@@ -198,6 +207,43 @@ class Sandbox:
             if not lost:  # every test reported, but the setup after the last one never finished
                 done.append(TestOutcome("(setup after the tests)", verdict, why))
         return _judged(done)
+
+    async def _judge_own_tests(
+        self, c: Container, lang: Language, spec: JudgeSpec, timeout_ms: int
+    ) -> JudgeResult:
+        """Tests in the program's own language, in its process (MultiPL-E, HumanEval-X): one
+        verdict for the run. It passes only if it exits 0 and the trusted end of its tests printed
+        the run's secret (Language.Tests), so an exit before the tests end is a wrong answer."""
+        end, secret = f"referee_end_{secrets.token_hex(6)}", secrets.token_hex(16)
+        built = lang.with_tests()
+        program = (spec.prelude + spec.source) if spec.prelude else spec.source
+        files = {built.filename: lang.assemble(program, spec.test_code, end)}
+        compiled = await self._compile(c, built, files)
+        if compiled is not None:
+            return JudgeResult(
+                compiled.status, (TestOutcome("tests", Verdict.COMPILE_ERROR),), compiled.detail
+            )
+        req = {
+            "op": "exec",
+            "argv": list(built.run),
+            "files": {} if built.compile else files,
+            "end_token": f"{end} {secret}",
+        }
+        reply = await self._call(c, req, timeout_ms, reset=True)
+        r = _result(reply, timeout_ms)
+        if r.status is RunStatus.OK and reply.get("tests_ended"):
+            outcome = TestOutcome("tests", Verdict.PASS, "", r.wall_ms)
+        elif r.status is RunStatus.OK:
+            why = "exited 0 before its tests ended (the trusted end of the tests never ran)"
+            outcome = TestOutcome("tests", Verdict.WRONG_ANSWER, why, r.wall_ms)
+        elif r.status is RunStatus.RUNTIME_ERROR:
+            said = _last_line(r.stderr, "") or _last_line(r.stdout, "")
+            outcome = TestOutcome(
+                "tests", Verdict.WRONG_ANSWER, f"a test failed ({r.detail}): {said}", r.wall_ms
+            )
+        else:
+            outcome = TestOutcome("tests", Verdict(r.status.value), r.detail, r.wall_ms)
+        return _judged([outcome])
 
     async def _judge_cases(
         self, c: Container, lang: Language, spec: JudgeSpec, timeout_ms: int

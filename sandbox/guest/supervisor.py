@@ -163,23 +163,33 @@ def child_setup(
 
 
 def spawn(
-    argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s: int, uid: int | None = None
+    argv: list[str],
+    stdin_fd: int,
+    stdout_fd: int,
+    stderr_fd: int,
+    cpu_s: int,
+    uid: int | None = None,
+    token_fd: int = -1,
 ) -> int:
     """Start a program as the sandbox uid with posix_spawn (vfork: no copy of our page tables,
     ~3 ms less than fork here), in its own session, signals at their defaults, in our cwd (the
     run dir). File size, core and process limits are ours, inherited; the OOM score is set from
-    outside right after (raising it needs no privilege)."""
+    outside right after (raising it needs no privilege). `token_fd`, when given, is the program's
+    fd 3: the end-of-tests token (see end_token_pipe)."""
+    fds = [
+        (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
+        (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
+        (os.POSIX_SPAWN_DUP2, stderr_fd, 2),
+    ]
+    if token_fd >= 0:
+        fds.append((os.POSIX_SPAWN_DUP2, token_fd, 3))
     pid = os.posix_spawn(  # runas reports a program it cannot start, and exits 127 like a shell
         RUNAS,
         unprivileged_argv(argv, cpu_s, uid),
         PROGRAM_ENV,
         setsid=True,
         setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
-        file_actions=[
-            (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
-            (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
-            (os.POSIX_SPAWN_DUP2, stderr_fd, 2),
-        ],
+        file_actions=fds,
     )
     with contextlib.suppress(OSError), open(f"/proc/{pid}/oom_score_adj", "w") as f:  # it may be gone already
         f.write("1000")
@@ -269,6 +279,27 @@ class Pipes:
             os.close(fd)
 
 
+def end_token_pipe(token: str) -> int:
+    """A pipe holding `token` ("<end function> <secret>"), closed for writing: the read end becomes
+    a program's fd 3, which the trusted end of its tests (guest/tests.*) reads and closes before
+    the program's own code runs. Nothing else holds the secret: not the environment, not argv,
+    not a file."""
+    r, w = os.pipe()
+    os.write(w, token.encode() + b"\n")
+    os.close(w)
+    os.fchown(r, Settings.uid, Settings.gid)  # Java, C#, Lua, R open it again as /dev/fd/3
+    return r
+
+
+def tests_ended(stdout: str, token: str) -> tuple[bool, str]:
+    """Whether the run printed the token's secret (its tests' trusted end ran), and its stdout
+    without that line."""
+    secret = token.split()[-1]
+    if secret not in stdout:
+        return False, stdout
+    return True, stdout.replace(f"\n{secret}\n", "", 1).replace(secret, "", 1)
+
+
 def reap_exited() -> list[tuple[int, int]]:
     """Reap every child that has exited, without blocking: their (pid, wait status)."""
     exited = []
@@ -325,12 +356,17 @@ def run(req: dict, target, uid: int | None = None) -> dict:
     pipes = Pipes(req.get("stdin", "").encode(), VERDICT_CAP_BYTES if judge else cap, cap)
     oom_before, hits_before = oom_kills(), memory_limit_hits()
     cpu_s = int(req["timeout_ms"] / 1000) + 1  # RLIMIT_CPU, a last resort behind the Watch
+    token = req.get("end_token", "")
+    token_fd = end_token_pipe(token) if token else -1
     t0 = time.monotonic()
     try:
-        pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s, uid=uid)
+        pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s, uid=uid, token_fd=token_fd)
     except OSError:
         pipes.close_all()
         raise
+    finally:
+        if token_fd >= 0:
+            os.close(token_fd)
     if pid == 0:
         try:
             child_setup(*pipes.child_ends(), RUN_DIR, cpu_s, req["file_cap_bytes"])
@@ -369,8 +405,10 @@ def run(req: dict, target, uid: int | None = None) -> dict:
         except ChildProcessError:
             status = 9  # reaped by kill_all_and_reap: it died of our SIGKILL
     stdout, stderr = pipes.close()
+    ended, stdout = tests_ended(stdout, token) if token else (False, stdout)
     return {
         "exit_code": os.waitstatus_to_exitcode(status) if status else 0,
+        "tests_ended": ended,
         **stopped(stop, watch, oom_before),
         "leftovers": leftovers,
         "stdout": stdout,
