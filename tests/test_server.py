@@ -361,6 +361,7 @@ def test_list_languages_names_every_language_with_its_version(client: RefereeCli
     listed = {lang.name: lang for lang in client.list_languages()}
     assert set(listed) == {lang.name for lang in LANGUAGES}
     java, python = listed["java"], listed["python"]
-    assert java.kind == "compiled" and not java.function_tests and java.version  # recorded at build
+    assert java.kind == "compiled" and java.function_tests and java.version  # recorded at build
+    assert not listed["pypy"].function_tests
     assert python.kind == "interpreted" and python.function_tests and "py" in python.aliases
     assert "openjdk-17-jdk-headless" in java.packages
