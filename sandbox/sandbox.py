@@ -216,7 +216,9 @@ class Sandbox:
         the run's secret (Language.Tests), so an exit before the tests end is a wrong answer."""
         end, secret = f"referee_end_{secrets.token_hex(6)}", secrets.token_hex(16)
         built = lang.with_tests()
-        program = (spec.prelude + spec.source) if spec.prelude else spec.source
+        # The completion continues the prompt (MultiPL-E's contract); one that repeats it first is whole.
+        repeated = spec.source.lstrip().startswith(spec.prelude.strip())
+        program = spec.source if repeated else spec.prelude + spec.source
         files = {built.filename: lang.assemble(program, spec.test_code, end)}
         compiled = await self._compile(c, built, files)
         if compiled is not None:

@@ -3,6 +3,7 @@
     code_reference("humaneval", row)            # row as the dataset ships it
     code_reference("codecontests", row, "cpp")  # the program's language, where rows have several
     code_reference("primeintellect", row)       # or the row's own, where it names one
+    code_reference("multipl-e", row)            # assert-style tests in the row's language
 
 One small module per dataset family, each a pure function of the row that builds what its
 official harness would run — the same `CodeReference` a user could write by hand, so nothing
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from rewards.datasets import apps, codecontests, deepcoder, humaneval, livecodebench, mbpp
+from rewards.datasets import apps, codecontests, deepcoder, humaneval, livecodebench, mbpp, multipl_e
 from rewards.errors import InvalidRequest
 from rewards.types import CodeReference
 
@@ -32,10 +33,12 @@ PRESETS: dict[str, Preset] = {
     "codecontests": codecontests.reference,
     "deepcoder": deepcoder.deepcoder,  # its taco, lcbv5, codeforces and primeintellect subsets
     "primeintellect": deepcoder.primeintellect,  # verifiable-coding-problems / SYNTHETIC-1
+    "multipl-e": multipl_e.reference,  # also MultiPL-E's MBPP rows, and MBXP-style rows
 }
 # rows that name their program's language: used when the request names none
 ROW_LANGUAGE: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "primeintellect": deepcoder.primeintellect_language
+    "primeintellect": deepcoder.primeintellect_language,
+    "multipl-e": multipl_e.row_language,
 }
 
 

@@ -1,12 +1,11 @@
 // The trusted end of a C# program's own tests (MultiPL-E). Compiled with the program (with
 // DEBUG defined, so its Debug.Assert calls exist) and made the entry point, it reads the run's
-// token ("<end function> <secret>") from fd 3 before the program's code runs, makes a failed
+// token ("<end function> <secret>", its whole stdin) before the program's code runs, makes a failed
 // Debug.Assert throw (Mono's default listener only prints), runs the program's Main (its tests),
 // and prints the secret only if Main returns (0, when it returns an int): Environment.Exit, an
 // uncaught exception or a kill never print it.
 using System;
 using System.Diagnostics;
-using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text;
@@ -23,9 +22,7 @@ static class RefereeTests
     static int Main()
     {
         string secret;
-        // Reading drains the pipe: fd 3 holds nothing afterwards (Mono cannot wrap the raw fd itself).
-        using (var token = new StreamReader(new FileStream("/dev/fd/3", FileMode.Open, FileAccess.Read)))
-            secret = (token.ReadLine() ?? "").Trim().Split(' ').Last();
+        secret = Console.In.ReadToEnd().Trim().Split(' ').Last();
         Trace.Listeners.Clear();
         Trace.Listeners.Add(new FailingListener());
         var flags = BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;

@@ -163,33 +163,23 @@ def child_setup(
 
 
 def spawn(
-    argv: list[str],
-    stdin_fd: int,
-    stdout_fd: int,
-    stderr_fd: int,
-    cpu_s: int,
-    uid: int | None = None,
-    token_fd: int = -1,
+    argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s: int, uid: int | None = None
 ) -> int:
     """Start a program as the sandbox uid with posix_spawn (vfork: no copy of our page tables,
     ~3 ms less than fork here), in its own session, signals at their defaults, in our cwd (the
     run dir). File size, core and process limits are ours, inherited; the OOM score is set from
-    outside right after (raising it needs no privilege). `token_fd`, when given, is the program's
-    fd 3: the end-of-tests token (see end_token_pipe)."""
-    fds = [
-        (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
-        (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
-        (os.POSIX_SPAWN_DUP2, stderr_fd, 2),
-    ]
-    if token_fd >= 0:
-        fds.append((os.POSIX_SPAWN_DUP2, token_fd, 3))
+    outside right after (raising it needs no privilege)."""
     pid = os.posix_spawn(  # runas reports a program it cannot start, and exits 127 like a shell
         RUNAS,
         unprivileged_argv(argv, cpu_s, uid),
         PROGRAM_ENV,
         setsid=True,
         setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
-        file_actions=fds,
+        file_actions=[
+            (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
+            (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
+            (os.POSIX_SPAWN_DUP2, stderr_fd, 2),
+        ],
     )
     with contextlib.suppress(OSError), open(f"/proc/{pid}/oom_score_adj", "w") as f:  # it may be gone already
         f.write("1000")
@@ -279,21 +269,11 @@ class Pipes:
             os.close(fd)
 
 
-def end_token_pipe(token: str) -> int:
-    """A pipe holding `token` ("<end function> <secret>"), closed for writing: the read end becomes
-    a program's fd 3, which the trusted end of its tests (guest/tests.*) reads and closes before
-    the program's own code runs. Nothing else holds the secret: not the environment, not argv,
-    not a file."""
-    r, w = os.pipe()
-    os.write(w, token.encode() + b"\n")
-    os.close(w)
-    os.fchown(r, Settings.uid, Settings.gid)  # Java, C#, Lua, R open it again as /dev/fd/3
-    return r
-
-
 def tests_ended(stdout: str, token: str) -> tuple[bool, str]:
-    """Whether the run printed the token's secret (its tests' trusted end ran), and its stdout
-    without that line."""
+    """Whether a run with its own tests printed the token's secret (their trusted end ran), and
+    its stdout without that line. The token ("<end function> <secret>") is such a run's whole
+    stdin, which the trusted end (guest/tests*) reads to its end before the program's own code
+    runs: nothing else holds the secret, not the environment, argv or a file."""
     secret = token.split()[-1]
     if secret not in stdout:
         return False, stdout
@@ -353,20 +333,17 @@ def run(req: dict, target, uid: int | None = None) -> dict:
     budget, its tests' CPU limits are its own business; its stdout is the verdict channel)."""
     judge = callable(target)
     cap = req["output_cap_bytes"]
-    pipes = Pipes(req.get("stdin", "").encode(), VERDICT_CAP_BYTES if judge else cap, cap)
+    token = req.get("end_token", "")
+    stdin = f"{token}\n" if token else req.get("stdin", "")
+    pipes = Pipes(stdin.encode(), VERDICT_CAP_BYTES if judge else cap, cap)
     oom_before, hits_before = oom_kills(), memory_limit_hits()
     cpu_s = int(req["timeout_ms"] / 1000) + 1  # RLIMIT_CPU, a last resort behind the Watch
-    token = req.get("end_token", "")
-    token_fd = end_token_pipe(token) if token else -1
     t0 = time.monotonic()
     try:
-        pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s, uid=uid, token_fd=token_fd)
+        pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s, uid=uid)
     except OSError:
         pipes.close_all()
         raise
-    finally:
-        if token_fd >= 0:
-            os.close(token_fd)
     if pid == 0:
         try:
             child_setup(*pipes.child_ends(), RUN_DIR, cpu_s, req["file_cap_bytes"])

@@ -1,13 +1,12 @@
 # The trusted end of an R program's own tests (MultiPL-E): run as `Rscript tests.R main.R`,
 # where main.R is the program, its tests (their `quit(...)` and `stopifnot(...)` made `base::…`, which a
 # program cannot mask), then a call of the run's end function. The run's token
-# ("<end function> <secret>") is read from fd 3 and the connection closed before the program
-# loads; the secret lives in the end function's closure. quit(), stop(), or a kill before the
+# ("<end function> <secret>", its whole stdin) is read before the program loads; the secret lives in the end function's closure. quit(), stop(), or a kill before the
 # end never print it.
 local({
-  fd <- file("/dev/fd/3", "r", raw = TRUE)
-  token <- strsplit(trimws(readLines(fd, n = 1L, warn = FALSE)), " ", fixed = TRUE)[[1L]]
-  close(fd)
+  stdin <- file("stdin")
+  token <- strsplit(trimws(readLines(stdin, warn = FALSE)[1L]), " ", fixed = TRUE)[[1L]]
+  close(stdin)
   secret <- token[2L]
   assign(token[1L], function() {
     cat("\n", secret, "\n", sep = "")

@@ -1,7 +1,7 @@
 <?php
 // The trusted end of a PHP program's own tests (MultiPL-E): run as `php tests.php main.php`,
 // where main.php is the program, its tests, then a call of the run's end function. The run's
-// token ("<end function> <secret>") is read from fd 3 and fd 3 closed before the program loads;
+// token ("<end function> <secret>", its whole stdin) is read before the program loads;
 // the end function prints the secret. exit()/die, an uncaught error, a top-level return that
 // skips the tests, or a kill never reach it.
 final class RefereeTests
@@ -10,9 +10,7 @@ final class RefereeTests
 
     public static function start(): string
     {
-        $fd = fopen("php://fd/3", "r");
-        [$end, self::$secret] = explode(" ", trim((string) fread($fd, 160))) + ["", ""];
-        fclose($fd);
+        [$end, self::$secret] = explode(" ", trim((string) stream_get_contents(STDIN))) + ["", ""];
         return $end;
     }
 

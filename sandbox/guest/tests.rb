@@ -1,12 +1,12 @@
 # The trusted end of a Ruby program's own tests (MultiPL-E): run as `ruby tests.rb main.rb`,
 # where main.rb is the program, its tests, then a call of the run's end function. The run's
-# token ("<end function> <secret>") is read from fd 3 and fd 3 closed before the program loads.
+# token ("<end function> <secret>", its whole stdin) is read before the program loads.
 # Test::Unit cases run here, after the file (not in an at_exit hook, where an `exit` inside a
 # test would end the run as a pass), with its assertions frozen against redefinition. The
 # secret is printed only if the file reached its end and every case passed: `exit`, `exit!`,
 # `abort`, an uncaught exception, a top-level return that skips the tests, or a kill never print it.
 referee_out = $stdout.dup
-referee_end, referee_secret = IO.new(3, "r").then { |io| io.read(160).to_s.split.tap { io.close } }
+referee_end, referee_secret = $stdin.read.to_s.split
 referee_ended = false
 Object.send(:define_method, referee_end) { referee_ended = true }
 Object.send(:private, referee_end)

