@@ -114,7 +114,9 @@ def build(config: SandboxConfig, *, force: bool = False, prune: bool = False) ->
     rootfs = Path(config.rootfs_dir)
     if not (rootfs / "usr/bin/python3").exists():
         _debootstrap(rootfs)
-    if not all((rootfs / b).exists() for b in REQUIRED_BINARIES):
+    # A package added to the registry needs no new binary (a test library): ask dpkg too.
+    installed = _installed_versions(rootfs)
+    if not all((rootfs / b).exists() for b in REQUIRED_BINARIES) or not all(map(installed.get, PACKAGES)):
         _top_up(rootfs)
     repository, _, tag = config.image.rpartition(":")
     with tempfile.TemporaryDirectory(prefix="referee-image-") as tmp:

@@ -36,6 +36,7 @@ GUEST_FILES = (
     "tests.pl",
     "tests.lua",
     "tests.R",
+    "tests.rkt",
 )
 _BASE_VERSION = "0.4.0"
 

@@ -35,11 +35,25 @@ _JAVA_BUILD = (
     "&& /usr/bin/jar cfm main.jar manifest.txt *.class"
 )
 _JVM = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss64m")
-# With its own tests: guest/RefereeTests.java is built in and started in place of the program's
-# class, which the manifest names.
-_JAVA_TESTS_BUILD = f"cp {GUEST}/RefereeTests.java . && " + _JAVA_BUILD.replace(
-    '"$c.java" ', '"$c.java" RefereeTests.java '
-).replace('printf "Main-Class: %s\\n', 'printf "Main-Class: RefereeTests\\nProgram-Class: %s\\n')
+# With its own tests: guest/RefereeTests.java is built into the jar and started in place of the
+# program's class, which the manifest names (Java, Kotlin, Scala).
+_JVM_TESTS = f"cp {GUEST}/RefereeTests.java . && "
+_JAVA_TESTS_BUILD = _JVM_TESTS + _JAVA_BUILD.replace('"$c.java" ', '"$c.java" RefereeTests.java ')
+_JVM_LAUNCHER = (
+    "/usr/bin/javac -J-XX:+UseSerialGC -d . RefereeTests.java && /usr/bin/jar uf main.jar RefereeTests.class"
+)
+_KOTLIN_BUILD = "/usr/bin/kotlinc -nowarn main.kt -include-runtime -d main.jar"
+# Scala: the first object is the program's (scalac puts it in the manifest), the library beside it.
+_SCALA_LIBRARY = "/usr/share/scala-2.11/lib/scala-library.jar"
+_SCALA_BUILD = (
+    f"c=$(grep -m1 -oE '(^|[[:space:]])object[[:space:]]+{_CLASS}' main.scala | awk '{{print $NF}}'); "
+    '/usr/bin/scalac -nowarn -d main.jar -Xmain-class "${c:-Main}" main.scala '
+    f'&& printf "Class-Path: file:{_SCALA_LIBRARY}\\n" > classpath.txt && /usr/bin/jar ufm main.jar classpath.txt'
+)
+# Haskell: the tests' `main` becomes the end function, called by a main that reads the token first.
+_HASKELL_END = (
+    'main :: IO ()\nmain = getLine >>= \\token -> {end} >> putStrLn ("\\n" ++ last ("" : words token))'
+)
 # C, C++, D, Rust: guest/tests_native.c, linked in around C's main (see there).
 _NATIVE_END = f"/usr/bin/gcc -O2 -c -o tests.o {GUEST}/tests_native.c"
 _WRAP_MAIN = "-Wl,--wrap=__libc_start_main"
@@ -396,6 +410,56 @@ LANGUAGES = (
                 (r"(?<![\w.:])stopifnot\(", "base::stopifnot("),
             ),
         ),
+    ),
+    Language(
+        "kotlin",
+        "main.kt",
+        ("/usr/bin/java", *_JVM, "-jar", "main.jar"),
+        ("/bin/sh", "-c", _KOTLIN_BUILD),
+        aliases=("kt",),
+        packages=("kotlin",),
+        tests=Tests(
+            run=("/usr/bin/java", *_JVM, "-ea", "-cp", "main.jar", "RefereeTests", "main.jar"),
+            compile=("/bin/sh", "-c", f"{_JVM_TESTS}{_KOTLIN_BUILD} && {_JVM_LAUNCHER}"),
+            end="",
+        ),
+    ),
+    Language(
+        "scala",
+        "main.scala",
+        ("/usr/bin/java", *_JVM, "-jar", "main.jar"),
+        ("/bin/sh", "-c", _SCALA_BUILD),
+        packages=("scala",),
+        tests=Tests(
+            run=(
+                "/usr/bin/java",
+                *_JVM,
+                "-ea",
+                "-cp",
+                f"main.jar:{_SCALA_LIBRARY}",
+                "RefereeTests",
+                "main.jar",
+            ),
+            compile=("/bin/sh", "-c", f"{_JVM_TESTS}{_SCALA_BUILD} && {_JVM_LAUNCHER}"),
+            end="",
+        ),
+    ),
+    Language(
+        "haskell",
+        "main.hs",
+        (f"{RUN_DIR}/main",),
+        ("/usr/bin/ghc", "-O", "-v0", "-o", "main", "main.hs"),
+        aliases=("hs", "ghc"),
+        packages=("ghc",),
+        tests=Tests(run=(f"{RUN_DIR}/main",), end=_HASKELL_END, rewrite=((r"(?m)^main\b", "{end}"),)),
+    ),
+    Language(
+        "racket",
+        "main.rkt",
+        ("/usr/bin/racket", "main.rkt"),
+        aliases=("rkt",),
+        packages=("racket",),
+        tests=Tests(run=("/usr/bin/racket", f"{GUEST}/tests.rkt", "main.rkt"), end=""),
     ),
 )
 # What Python programs may import beyond the standard library (BigCodeBench, DS-1000, EvoEval):

@@ -1,5 +1,5 @@
-// The trusted end of a Java program's own tests (MultiPL-E, HumanEval-X). Compiled with the
-// program and started in place of its main class (the jar's Program-Class), it reads the run's
+// The trusted end of a JVM program's own tests (Java, Kotlin, Scala: MultiPL-E, HumanEval-X). Built
+// into the program's jar and started in place of its main class (the jar's Main-Class), it reads the run's
 // token ("<end function> <secret>", its whole stdin) before any of the program's classes load, runs the
 // program's main (its tests), and prints the secret only if main returns: System.exit,
 // Runtime.halt, an uncaught throwable (a failed assert: the run has -ea) or a kill never print it.
@@ -17,7 +17,7 @@ final class RefereeTests {
         PrintStream out = System.out;
         String program;
         try (JarFile jar = new JarFile(args[0])) {
-            program = jar.getManifest().getMainAttributes().getValue("Program-Class");
+            program = jar.getManifest().getMainAttributes().getValue("Main-Class");
         }
         Method main = Class.forName(program).getDeclaredMethod("main", String[].class);
         main.setAccessible(true);

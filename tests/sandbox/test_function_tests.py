@@ -35,6 +35,9 @@ EXIT_EARLY = {
     "perl": "    exit 0;\n}\n",
     "lua": "    os.exit(0)\nend\n",
     "r": "\n    quit(save = 'no', status = 0)\n}\n",
+    "scala": "        sys.exit(0)\n",
+    "kotlin": "    kotlin.system.exitProcess(0)\n",
+    "racket": "  (exit 0))\n",
 }
 # Per language: a completion that ends the file before its tests run, without exiting.
 SKIP_TESTS = {
@@ -66,6 +69,17 @@ def spec(lang: str, completion: str) -> JudgeSpec:
 def test_every_language_with_tests_has_a_real_row() -> None:
     with_tests = {x.name for x in LANGUAGES if x.tests not in (None, PYJUDGE)}
     assert with_tests - {"c"} == set(ROWS)  # MultiPL-E has no C: C shares C++'s harness
+
+
+async def test_haskell_exiting_from_pure_code_fails(sb: Sandbox) -> None:
+    row = ROWS["haskell"]
+    prompt = "import System.Exit\nimport System.IO.Unsafe\n" + row["prompt"]
+    hack = " unsafePerformIO exitSuccess\n"
+    for source, passes in ((row["completion"], True), (hack, False)):
+        r = await sb.judge(
+            JudgeSpec(language="haskell", prelude=prompt, source=source, test_code=row["tests"])
+        )
+        assert r.status is RunStatus.OK and r.tests[0].passed is passes, r
 
 
 @pytest.mark.parametrize("lang", sorted(ROWS))

@@ -111,6 +111,32 @@ PROGRAMS: dict[str, tuple[str, str, str, str]] = {
         'stop("boom")\n',
         "repeat {}\n",
     ),
+    "kotlin": (
+        'fun main() {\n    val (a, b) = readLine()!!.trim().split(" ").map { it.toLong() }\n    println(a + b)\n}\n',
+        'fun main() { val x: Int = "s" }\n',
+        'fun main() { throw RuntimeException("boom") }\n',
+        "fun main() { while (true) {} }\n",
+    ),
+    "scala": (
+        "object Solution {\n  def main(args: Array[String]): Unit = {\n"
+        '    val Array(a, b) = scala.io.StdIn.readLine().trim.split(" ").map(_.toLong)\n    println(a + b)\n  }\n}\n',
+        'object Main { def main(args: Array[String]): Unit = { val x: Int = "s" } }\n',
+        'object Main { def main(args: Array[String]): Unit = throw new RuntimeException("boom") }\n',
+        "object Main { def main(args: Array[String]): Unit = while (true) {} }\n",
+    ),
+    "haskell": (
+        "main :: IO ()\nmain = do\n  [a, b] <- map read . words <$> getLine :: IO [Integer]\n  print (a + b)\n",
+        "main :: IO ()\nmain = putStrLn (1 :: Int)\n",
+        'main :: IO ()\nmain = error "boom"\n',
+        "main :: IO ()\nmain = let loop n = loop (n + 1 :: Integer) in loop 0 >> return ()\n",
+    ),
+    "racket": (
+        '#lang racket/base\n(define xs (map string->number (regexp-split #px" +" (read-line))))\n'
+        "(displayln (+ (car xs) (cadr xs)))\n",
+        "",
+        '#lang racket/base\n(error "boom")\n',
+        "#lang racket/base\n(let loop () (loop))\n",
+    ),
 }
 
 
@@ -121,7 +147,8 @@ def test_every_registered_language_has_programs_here() -> None:
 def test_aliases_name_their_language() -> None:
     for alias, name in [("py", "python"), ("c++", "cpp"), ("js", "javascript"), ("ts", "typescript"),
                         ("golang", "go"), ("rs", "rust"), ("sh", "bash"), ("rb", "ruby"), ("pl", "perl"),
-                        ("cs", "csharp"), ("JAVA", "java")]:  # fmt: skip
+                        ("cs", "csharp"), ("JAVA", "java"), ("kt", "kotlin"), ("hs", "haskell"),
+                        ("rkt", "racket")]:  # fmt: skip
         assert language(alias).name == name
 
 
