@@ -3,7 +3,8 @@
     request -> convert (validate, name the bad field) -> Engine -> convert -> response
 
 Domain errors map to status codes here and nowhere else: `InvalidRequest` and
-`ValueError` from the sandbox become INVALID_ARGUMENT; more concurrent requests than
+`InvalidSpec` from the sandbox become INVALID_ARGUMENT, and so do bytes that are not the
+method's request message (`_Undecodable`); anything else is INTERNAL; more concurrent requests than
 `server.max_concurrent_requests` become RESOURCE_EXHAUSTED instead of a queue that
 grows without bound.
 """
@@ -16,10 +17,11 @@ import logging
 import signal
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import TypeVar
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -52,6 +54,44 @@ T = TypeVar("T")
 
 class Overloaded(Exception):
     pass
+
+
+class _Undecodable:
+    """A request whose bytes are not the method's message. Decoding never raises (gRPC would
+    answer UNKNOWN); the method refuses this as INVALID_ARGUMENT, naming itself."""
+
+    def __init__(self, message: type, exc: DecodeError) -> None:
+        self.why = f"the request is not a valid {message.DESCRIPTOR.full_name}: {exc}"  # type: ignore[attr-defined]
+
+
+def _decoder(message: type) -> Callable[[bytes], object]:
+    def decode(data: bytes) -> object:
+        try:
+            return message.FromString(data)  # type: ignore[attr-defined]
+        except DecodeError as exc:
+            return _Undecodable(message, exc)
+
+    return decode
+
+
+def _service_handler(servicer: RewardServicer) -> grpc.GenericRpcHandler:
+    """What the generated `add_RewardServiceServicer_to_server` registers, from the service
+    descriptor, with requests decoded by `_decoder`."""
+    service = pb.DESCRIPTOR.services_by_name["RewardService"]
+    handlers = {}
+    for method in service.methods:
+        make = {
+            (False, False): grpc.unary_unary_rpc_method_handler,
+            (False, True): grpc.unary_stream_rpc_method_handler,
+            (True, False): grpc.stream_unary_rpc_method_handler,
+            (True, True): grpc.stream_stream_rpc_method_handler,
+        }[(method.client_streaming, method.server_streaming)]
+        handlers[method.name] = make(
+            getattr(servicer, method.name),
+            request_deserializer=_decoder(getattr(pb, method.input_type.name)),
+            response_serializer=getattr(pb, method.output_type.name).SerializeToString,
+        )
+    return grpc.method_handlers_generic_handler(service.full_name, handlers)
 
 
 def _refusal(exc: BaseException) -> tuple[grpc.StatusCode, str] | None:
@@ -142,12 +182,20 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
             request_id=request.request_id, results=[sample_result_to_proto(r) for r in results]
         )
 
-    async def _unary(self, method: str, context: grpc.aio.ServicerContext, call: Awaitable[T]) -> T:
+    async def _unary(
+        self,
+        method: str,
+        context: grpc.aio.ServicerContext,
+        request: object,
+        call: Callable[[], Awaitable[T]],
+    ) -> T:
         """Run one unary call: metrics, one log line, and domain errors mapped to status codes."""
         start = time.perf_counter()
         code = grpc.StatusCode.OK
         try:
-            return await call
+            if isinstance(request, _Undecodable):
+                raise InvalidRequest(f"{method}: {request.why}")
+            return await call()
         except Exception as exc:
             code, message = _status_of(method, exc)
             hint = (
@@ -161,27 +209,45 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
             code = grpc.StatusCode.CANCELLED  # client gone or deadline passed: work is dropped
             raise
         finally:
-            seconds = time.perf_counter() - start
-            self.metrics.requests.labels(method, code.name).inc()
-            self.metrics.request_seconds.labels(method).observe(seconds)
-            log.info(
-                "rpc method=%s code=%s ms=%.1f peer=%s", method, code.name, seconds * 1000, context.peer()
-            )
+            self._log_rpc(method, code, time.perf_counter() - start, context)
+
+    def _log_rpc(
+        self,
+        method: str,
+        code: grpc.StatusCode,
+        seconds: float,
+        context: grpc.aio.ServicerContext,
+        extra: str = "",
+    ) -> None:
+        """Every RPC's metrics and its one log line."""
+        self.metrics.requests.labels(method, code.name).inc()
+        self.metrics.request_seconds.labels(method).observe(seconds)
+        log.info(
+            "rpc method=%s code=%s ms=%.1f peer=%s%s",
+            method,
+            code.name,
+            seconds * 1000,
+            context.peer(),
+            extra,
+        )
 
     async def Score(self, request: pb.ScoreRequest, context: grpc.aio.ServicerContext) -> pb.ScoreResponse:
-        return await self._unary("Score", context, self._score(request))
+        return await self._unary("Score", context, request, lambda: self._score(request))
 
     async def ScoreStream(
         self, request_iterator: AsyncIterator[pb.ScoreRequest], context: grpc.aio.ServicerContext
     ) -> AsyncIterator[pb.ScoreResponse]:
         done: asyncio.Queue[pb.ScoreResponse | None] = asyncio.Queue()
 
-        async def one(request: pb.ScoreRequest) -> None:
+        async def one(request: pb.ScoreRequest | _Undecodable) -> None:
             try:
+                if isinstance(request, _Undecodable):
+                    raise InvalidRequest(f"ScoreStream: {request.why}")
                 response = await self._score(request)
             except Exception as exc:  # the same mapping as Score's: this request fails, the stream goes on
                 _, message = _status_of("ScoreStream", exc)
-                response = pb.ScoreResponse(request_id=request.request_id, error=message)
+                request_id = request.request_id if isinstance(request, pb.ScoreRequest) else ""
+                response = pb.ScoreResponse(request_id=request_id, error=message)
             await done.put(response)
 
         async def read_all() -> None:
@@ -193,17 +259,26 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
                 done.put_nowait(None)  # the end marker, also when the reader fails
 
         reader = asyncio.create_task(read_all())
+        start, answered, code = time.perf_counter(), 0, grpc.StatusCode.OK
         try:
             while (response := await done.get()) is not None:
+                answered += 1
                 yield response
             await reader  # re-raise a failure of the reader
+        except asyncio.CancelledError:
+            code = grpc.StatusCode.CANCELLED
+            raise
+        except Exception:
+            code = grpc.StatusCode.INTERNAL
+            raise
         finally:
             reader.cancel()
+            self._log_rpc("ScoreStream", code, time.perf_counter() - start, context, f" responses={answered}")
 
     async def Execute(
         self, request: pb.ExecuteRequest, context: grpc.aio.ServicerContext
     ) -> pb.ExecuteResponse:
-        return await self._unary("Execute", context, self._execute(request))
+        return await self._unary("Execute", context, request, lambda: self._execute(request))
 
     async def _execute(self, request: pb.ExecuteRequest) -> pb.ExecuteResponse:
         spec = ExecuteSpec(
@@ -221,11 +296,17 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
     async def ListRewards(
         self, request: pb.ListRewardsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListRewardsResponse:
+        return await self._unary("ListRewards", context, request, self._list_rewards)
+
+    async def _list_rewards(self) -> pb.ListRewardsResponse:
         return pb.ListRewardsResponse(rewards=[reward_info_to_proto(r) for r in all_rewards()])
 
     async def ListLanguages(
         self, request: pb.ListLanguagesRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListLanguagesResponse:
+        return await self._unary("ListLanguages", context, request, self._list_languages)
+
+    async def _list_languages(self) -> pb.ListLanguagesResponse:
         versions = await asyncio.to_thread(package_versions, self.engine.settings.sandbox)
         return pb.ListLanguagesResponse(
             languages=[
@@ -259,7 +340,7 @@ async def start_server(
     cfg = settings.server
     interceptors = [TokenInterceptor(cfg.token.get_secret_value())] if cfg.token else []
     server = grpc.aio.server(options=_server_options(settings), interceptors=interceptors)
-    pb_grpc.add_RewardServiceServicer_to_server(RewardServicer(engine, settings, metrics), server)
+    server.add_generic_rpc_handlers((_service_handler(RewardServicer(engine, settings, metrics)),))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)

@@ -118,7 +118,13 @@ def test_garbage_bytes_are_refused_and_the_server_keeps_serving(
     for junk in (b"\xff" * 64, b"\x0a\xff\xff\xff\xff\x0f", bytes(range(256))):
         with pytest.raises(grpc.RpcError) as info:
             raw(junk, timeout=10)
-        assert info.value.code() != grpc.StatusCode.OK
+        assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT, info.value
+        assert "Score: the request is not a valid referee.v1.ScoreRequest" in info.value.details()
+    streamed = channel.stream_stream(
+        "/referee.v1.RewardService/ScoreStream", request_serializer=None, response_deserializer=None
+    )
+    (reply,) = list(streamed(iter([b"\xff" * 64]), timeout=10))
+    assert "ScoreStream: the request is not a valid" in pb.ScoreResponse.FromString(reply).error
     ok = stub.Score(pb.ScoreRequest(samples=[pb.Sample(id="a", completion="\\boxed{1}", math=pb.MathReference(gold="1"))],
                                     rewards=[pb.RewardSpec(name="accuracy")]), timeout=30)  # fmt: skip
     assert ok.results[0].total == 1.0
