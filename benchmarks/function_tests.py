@@ -31,6 +31,11 @@ CHROOT = shutil.which("chroot") or "/usr/sbin/chroot"
 TOKEN = "referee_end_000000000000 0123456789abcdef0123456789abcdef"
 
 
+def _command(argv: tuple[str, ...], inside: str) -> str:
+    """`argv` as a shell command run from `inside`, the guest files copied there."""
+    return " ".join(shlex.quote(a.replace(GUEST, f"{inside}/guest").replace(RUN_DIR, inside)) for a in argv)
+
+
 def bare_ms(rootfs: Path, lang_name: str, repeat: int) -> float:
     lang, row = language(lang_name), ROWS[lang_name]
     built = lang.with_tests()
@@ -45,23 +50,28 @@ def bare_ms(rootfs: Path, lang_name: str, repeat: int) -> float:
                 shutil.copy(GUEST_DIR / name, guest)
             (Path(tmp) / built.filename).write_text(program)
 
-            def command(argv: tuple[str, ...]) -> str:
-                return " ".join(shlex.quote(a.replace(GUEST, f"{inside}/guest").replace(RUN_DIR, inside)) for a in argv)
-
-            script = f"cd {inside} && " + (f"{command(built.compile)} && " if built.compile else "")
-            script += f"echo {shlex.quote(TOKEN)} | {command(built.run)}"
+            script = f"cd {inside} && " + (f"{_command(built.compile, inside)} && " if built.compile else "")
+            script += f"echo {shlex.quote(TOKEN)} | {_command(built.run, inside)}"
             env = {"PATH": "/usr/bin:/bin", "HOME": inside, "LANG": "C.UTF-8"}
             t0 = time.perf_counter()
-            done = subprocess.run([CHROOT, str(rootfs), "/bin/sh", "-c", script], capture_output=True, env=env)
+            done = subprocess.run(
+                [CHROOT, str(rootfs), "/bin/sh", "-c", script], capture_output=True, env=env
+            )
             walls.append((time.perf_counter() - t0) * 1000)
-            assert TOKEN.split()[1].encode() in done.stdout, (lang_name, done.stdout[-500:], done.stderr[-500:])
+            assert TOKEN.split()[1].encode() in done.stdout, (
+                lang_name,
+                done.stdout[-500:],
+                done.stderr[-500:],
+            )
     return statistics.median(walls)
 
 
 async def referee_ms(sb: Sandbox, lang: str, repeat: int) -> float:
     row, walls = ROWS[lang], []
     for _ in range(repeat):
-        spec = JudgeSpec(lang, row["completion"], prelude=row["prompt"], test_code=row["tests"], timeout_ms=20_000)
+        spec = JudgeSpec(
+            lang, row["completion"], prelude=row["prompt"], test_code=row["tests"], timeout_ms=20_000
+        )
         t0 = time.perf_counter()
         r = await sb.judge(spec)
         walls.append((time.perf_counter() - t0) * 1000)
@@ -85,7 +95,10 @@ async def main() -> None:
             for lang in sorted(ROWS):
                 ours = await referee_ms(sb, lang, args.repeat)
                 bare = bare_ms(rootfs, lang, args.repeat)
-                print(f"| {lang} | {ROWS[lang]['name']} | {ours:.0f} | {bare:.0f} | {ours / bare:.2f} |", flush=True)
+                print(
+                    f"| {lang} | {ROWS[lang]['name']} | {ours:.0f} | {bare:.0f} | {ours / bare:.2f} |",
+                    flush=True,
+                )
     finally:
         subprocess.run(["umount", "-l", str(rootfs / "proc")], check=False)
 

@@ -16,7 +16,7 @@ import re
 import time
 
 from rewards.code import extract_code
-from sandbox import JudgeSpec, Sandbox, SandboxConfig, StdioCase, image
+from sandbox import IOCase, JudgeSpec, Sandbox, SandboxConfig, image
 from sandbox.testing import busy_function
 
 # The regex extract_code used before (quadratic on unclosed fences).
@@ -47,7 +47,7 @@ def extraction() -> None:
 
 
 async def under_load(tries: int) -> None:
-    spin = JudgeSpec("python", "while True:\n    pass\n", cases=(StdioCase("", ""),), timeout_ms=4_000)
+    spin = JudgeSpec("python", "while True:\n    pass\n", cases=(IOCase("", ""),), timeout_ms=4_000)
     config = SandboxConfig(pool_size=4)
     image.build(config)
     async with Sandbox(config) as sb:

@@ -9,6 +9,7 @@ equal everything (see `sandbox.guest.pyjudge`).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Literal
@@ -17,7 +18,7 @@ from pydantic import Field
 
 from rewards.registry import Context, Params, group_reward
 from rewards.types import RewardResult, Sample, Status
-from sandbox import JudgeResult, JudgeSpec, RunStatus, StdioCase, UnsupportedLanguage
+from sandbox import JudgeResult, RunStatus, UnsupportedLanguage
 from sandbox.languages import language as find_language
 
 __all__ = ["CodeParams", "code_reward", "extract_code"]
@@ -99,19 +100,7 @@ async def _score(sample: Sample, params: CodeParams, ctx: Context) -> RewardResu
         return RewardResult(
             0.0, Status.OK, f"program is {len(source.encode())} bytes, over the {limit}-byte limit"
         )
-    spec = JudgeSpec(
-        language=ref.language,
-        source=source,
-        test_code=ref.test_code,
-        entry_point=ref.entry_point,
-        cases=tuple(StdioCase(c.stdin, c.expected_stdout) for c in ref.cases),
-        timeout_ms=ref.timeout_ms,
-        memory_mb=ref.memory_mb,
-        stop_on_first_failure=ref.stop_on_first_failure,
-        prelude=ref.prelude,
-        output_match=ref.output_match,
-        interactor=ref.interactor,
-    )
+    spec = dataclasses.replace(ref, source=source)
     if not spec.source.strip():
         return RewardResult(0.0, Status.OK, "no code in the completion")
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sandbox.types import OutputMatch
+from sandbox.types import IOCase, JudgeSpec
 
 __all__ = [
     "UNSCORABLE",
@@ -45,27 +45,9 @@ class MathReference:
     answer_type: str = ""  # "choice", "number", …, "text" (rewards.math.ANSWER_TYPES); "": inferred
 
 
-@dataclass(frozen=True, slots=True)
-class IOCase:
-    stdin: str
-    expected_stdout: str
-
-
-@dataclass(frozen=True, slots=True)
-class CodeReference:
-    """Tests for a code sample: assert-style `test_code` (+ `entry_point`) or stdin/stdout `cases`."""
-
-    language: str
-    test_code: str = ""
-    entry_point: str = ""
-    cases: tuple[IOCase, ...] = ()
-    timeout_ms: int | None = None  # per test; None = server default
-    memory_mb: int | None = None
-    stop_on_first_failure: bool = False
-    prelude: str = ""  # the dataset's trusted code before the program (HumanEval's prompt)
-    interactor: str = ""  # interactive problems: the interactor's Python source (see sandbox.JudgeSpec)
-    # stdin/stdout cases: how outputs are compared
-    output_match: OutputMatch = field(default_factory=OutputMatch)
+# A code sample's tests are the judge's spec without its program (the code reward fills it in):
+# one type, so a new test field is written once (sandbox/types.py).
+CodeReference = JudgeSpec
 
 
 @dataclass(frozen=True, slots=True)

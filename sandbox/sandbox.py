@@ -31,11 +31,11 @@ from sandbox.pool import Pool
 from sandbox.types import (
     ExecuteResult,
     ExecuteSpec,
+    IOCase,
     JudgeResult,
     JudgeSpec,
     OutputMatch,
     RunStatus,
-    StdioCase,
     TestOutcome,
     Verdict,
 )
@@ -296,7 +296,7 @@ class Sandbox:
         c: Container,
         lang: Language,
         name: str,
-        case: StdioCase,
+        case: IOCase,
         limit_ms: int,
         interactor: str,
         files: dict[str, str],
@@ -326,7 +326,7 @@ class Sandbox:
         return TestOutcome(name, Verdict.PASS, "", r.wall_ms)
 
     async def _checked(
-        self, c: Container, name: str, case: StdioCase, result: ExecuteResult, match: OutputMatch, write: bool
+        self, c: Container, name: str, case: IOCase, result: ExecuteResult, match: OutputMatch, write: bool
     ) -> TestOutcome:
         """The checker's verdict on one case's output. It runs after the program is gone, from a
         directory the program cannot write; the answer file exists only while it runs. Exit 0
@@ -365,7 +365,7 @@ class Sandbox:
         return f"checker does not compile ({built.detail or built.status.value}): {_first_error(built)[:300]}"
 
     async def _run_case(
-        self, c: Container, lang: Language, case: StdioCase, limit_ms: int, files: dict[str, str], first: bool
+        self, c: Container, lang: Language, case: IOCase, limit_ms: int, files: dict[str, str], first: bool
     ) -> ExecuteResult:
         """One case under a CPU limit of limit_ms. It may run to BORDERLINE past it; a run that
         ends in that margin is run once more, and only a second overrun is TIMEOUT, so a verdict
@@ -541,7 +541,7 @@ def _lost_tests(reply: dict[str, Any]) -> tuple[Verdict, str]:
     return Verdict.RUNTIME_ERROR, "the test runner was killed by the program"
 
 
-def _case_outcome(name: str, case: StdioCase, r: ExecuteResult, match: OutputMatch) -> TestOutcome:
+def _case_outcome(name: str, case: IOCase, r: ExecuteResult, match: OutputMatch) -> TestOutcome:
     if r.status is not RunStatus.OK:
         return TestOutcome(name, Verdict(r.status.value), r.detail, r.wall_ms)
     if why := difference(case.expected_stdout, r.stdout, match):

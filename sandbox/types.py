@@ -11,11 +11,11 @@ __all__ = [
     "Comparator",
     "ExecuteResult",
     "ExecuteSpec",
+    "IOCase",
     "JudgeResult",
     "JudgeSpec",
     "OutputMatch",
     "RunStatus",
-    "StdioCase",
     "TestOutcome",
     "Verdict",
 ]
@@ -123,7 +123,7 @@ class OutputMatch:
 
 
 @dataclass(frozen=True, slots=True)
-class StdioCase:
+class IOCase:
     stdin: str
     expected_stdout: str
 
@@ -134,13 +134,15 @@ class JudgeSpec:
 
     `timeout_ms` is per test, in CPU time (the wall clock is only a backstop: see
     sandbox/guest/clock.py). All tests run in one sandbox visit, compiled once.
+    Without its `source` this is a sample's reference (`rewards.CodeReference` is this type):
+    the code reward fills the program in from the completion.
     """
 
     language: str
-    source: str
+    source: str = ""
     test_code: str = ""
     entry_point: str = ""
-    cases: tuple[StdioCase, ...] = ()
+    cases: tuple[IOCase, ...] = ()
     timeout_ms: int | None = None
     memory_mb: int | None = None
     stop_on_first_failure: bool = False

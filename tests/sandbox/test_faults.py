@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import ExecuteSpec, JudgeSpec, RunStatus, Sandbox, SandboxConfig, StdioCase
+from sandbox import ExecuteSpec, IOCase, JudgeSpec, RunStatus, Sandbox, SandboxConfig
 from sandbox.container import POOL_LABEL
 from tests.conftest import labelled_containers, pool_containers
 from tests.daemon_proxy import DaemonProxy
@@ -26,7 +26,7 @@ HELLO = ExecuteSpec("python", "print('hi')")
 async def test_daemon_down_is_sandbox_error_with_a_clear_detail(tmp_path: Path) -> None:
     async with Sandbox(SandboxConfig(docker_url=f"unix://{tmp_path}/none.sock", pool_size=1)) as sb:
         r = await sb.execute(HELLO)
-        j = await sb.judge(JudgeSpec("python", "print(1)", cases=(StdioCase("", "1"),)))
+        j = await sb.judge(JudgeSpec("python", "print(1)", cases=(IOCase("", "1"),)))
     assert r.status is RunStatus.SANDBOX_ERROR and "docker daemon unreachable" in r.detail
     assert j.status is RunStatus.SANDBOX_ERROR and "dockerd" in j.detail
 

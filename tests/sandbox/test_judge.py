@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import JudgeSpec, RunStatus, Sandbox, SandboxConfig, StdioCase, Verdict
+from sandbox import IOCase, JudgeSpec, RunStatus, Sandbox, SandboxConfig, Verdict
 from sandbox.testing import started_sandbox
 
 pytestmark = pytest.mark.docker
@@ -93,7 +93,7 @@ async def test_next_judge_is_unaffected_by_a_hack(sb: Sandbox) -> None:
     assert await verdicts(sb, ADD) == [Verdict.PASS] * 3
 
 
-CASES = (StdioCase("1 2\n", "3\n"), StdioCase("5 5\n", "10\n"))
+CASES = (IOCase("1 2\n", "3\n"), IOCase("5 5\n", "10\n"))
 SUM_PY = "a, b = map(int, input().split())\nprint(a + b)\n"
 SUM_CPP = '#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a+b<<"  \\n\\n";}'
 
@@ -116,7 +116,7 @@ async def test_stdio_cases(sb: Sandbox, language: str, source: str) -> None:
     ],
 )
 async def test_stdio_strictness(sb: Sandbox, source: str, verdict: Verdict) -> None:
-    r = await sb.judge(JudgeSpec("python", source, cases=(StdioCase("5 5\n", "10\n"),), timeout_ms=300))
+    r = await sb.judge(JudgeSpec("python", source, cases=(IOCase("5 5\n", "10\n"),), timeout_ms=300))
     assert [t.verdict for t in r.tests] == [verdict], r
 
 
@@ -127,7 +127,7 @@ async def test_compile_error_fails_every_case(sb: Sandbox) -> None:
 
 
 async def test_stdio_stop_on_first_failure(sb: Sandbox) -> None:
-    cases = (StdioCase("1 1", "3"), *CASES)
+    cases = (IOCase("1 1", "3"), *CASES)
     r = await sb.judge(JudgeSpec("python", SUM_PY, cases=cases, stop_on_first_failure=True))
     assert [t.verdict for t in r.tests] == [Verdict.WRONG_ANSWER, Verdict.SKIPPED, Verdict.SKIPPED]
 
@@ -136,7 +136,8 @@ async def test_stdio_stop_on_first_failure(sb: Sandbox) -> None:
     ("spec", "words"),
     [
         (JudgeSpec("python", ADD), ["test_code or cases"]),
-        (JudgeSpec("cpp", ADD, test_code=TESTS), ["Python only"]),
+        (JudgeSpec("pypy", ADD, test_code=TESTS), ["no assert-style tests in pypy"]),
+        (JudgeSpec("cpp", ADD, prelude="#include <x>", cases=CASES), ["prelude", "Python only"]),
         (JudgeSpec("python", ADD, test_code="assert (("), ["test_code", "not valid Python"]),
     ],
 )
@@ -152,7 +153,7 @@ async def test_constant_asserts_are_not_tests(sb: Sandbox) -> None:
 
 
 async def test_a_sample_has_a_total_time_budget() -> None:
-    cases = tuple(StdioCase("", "1") for _ in range(6))
+    cases = tuple(IOCase("", "1") for _ in range(6))
     async with started_sandbox(SandboxConfig(pool_size=1, max_judge_ms=1_000)) as sandbox:
         r = await sandbox.judge(JudgeSpec("python", "import time\ntime.sleep(0.4)\nprint(1)", cases=cases))
     assert r.tests[0].verdict is Verdict.PASS and r.tests[-1].verdict is Verdict.TIMEOUT
@@ -168,7 +169,7 @@ async def test_a_case_just_over_its_cpu_limit_runs_twice_before_it_is_a_timeout(
     from sandbox.testing import busy_function
 
     over = busy_function("f", 0.54) + "f()\nprint('done')\n"  # 1.08x a 500 ms limit, every time
-    r = await sb.judge(JudgeSpec("python", over, cases=(StdioCase("", "done"),), timeout_ms=500))
+    r = await sb.judge(JudgeSpec("python", over, cases=(IOCase("", "done"),), timeout_ms=500))
     [t] = r.tests
     assert t.verdict is Verdict.TIMEOUT and "limit 500 ms" in t.detail, r
     # Over by a little the first time only (a marker in the run dir tells the second run): the
@@ -179,10 +180,10 @@ async def test_a_case_just_over_its_cpu_limit_runs_twice_before_it_is_a_timeout(
         + "import os\nif os.path.exists('ran'):\n    fast()\nelse:\n    open('ran', 'w').close()\n    slow()\n"
         "print('done')\n"
     )
-    r = await sb.judge(JudgeSpec("python", once, cases=(StdioCase("", "done"),), timeout_ms=500))
+    r = await sb.judge(JudgeSpec("python", once, cases=(IOCase("", "done"),), timeout_ms=500))
     assert r.passed == 1, r
     far_over = busy_function("f", 2.0) + "f()\n"  # past the margin: killed, not run again
-    r = await sb.judge(JudgeSpec("python", far_over, cases=(StdioCase("", ""),), timeout_ms=500))
+    r = await sb.judge(JudgeSpec("python", far_over, cases=(IOCase("", ""),), timeout_ms=500))
     assert r.tests[0].verdict is Verdict.TIMEOUT and r.wall_ms < 2_000, r
 
 
@@ -198,7 +199,7 @@ async def test_a_checker_accepts_any_valid_answer_and_cannot_be_reached(sb: Sand
     from sandbox import Comparator, OutputMatch
 
     match = OutputMatch(Comparator.CHECKER, checker=SUM_CHECKER)
-    cases = (StdioCase("5\n", "2 3\n"), StdioCase("9\n", "4 5\n"))
+    cases = (IOCase("5\n", "2 3\n"), IOCase("9\n", "4 5\n"))
 
     async def judge(source: str) -> list[Verdict]:
         r = await sb.judge(JudgeSpec("python", source, cases=cases, output_match=match))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import JudgeSpec, RunStatus, Sandbox, StdioCase, Verdict
+from sandbox import IOCase, JudgeSpec, RunStatus, Sandbox, Verdict
 from sandbox.languages import LANGUAGES, language
 
 pytestmark = pytest.mark.docker
@@ -153,7 +153,7 @@ def test_aliases_name_their_language() -> None:
 
 
 async def run_case(sb: Sandbox, lang: str, source: str, timeout_ms: int = 10_000, expected: str = "42\n"):
-    spec = JudgeSpec(lang, source, cases=(StdioCase("40 2\n", expected),), timeout_ms=timeout_ms)
+    spec = JudgeSpec(lang, source, cases=(IOCase("40 2\n", expected),), timeout_ms=timeout_ms)
     return await sb.judge(spec)
 
 
@@ -183,16 +183,14 @@ async def test_python_has_the_scientific_stack(sb: Sandbox) -> None:
         "print(int(numpy.array([1, 2]).sum()), len(pandas.DataFrame({'a': [1, 2]})), g.number_of_edges(),"
         " sympy.factorint(12)[2], round(float(scipy.linalg.det([[2, 0], [0, 3]]))))\n"
     )
-    spec = JudgeSpec(
-        "python", program, cases=(StdioCase("", "3 2 3 2 6\n"),), timeout_ms=20_000, memory_mb=1024
-    )
+    spec = JudgeSpec("python", program, cases=(IOCase("", "3 2 3 2 6\n"),), timeout_ms=20_000, memory_mb=1024)
     r = await sb.judge(spec)
     assert r.passed == 1, r
 
 
 async def test_node_has_lodash(sb: Sandbox) -> None:
     spec = JudgeSpec("javascript", "const _ = require('lodash');\nconsole.log(_.sum([1, 2, 3]));\n",
-                     cases=(StdioCase("", "6\n"),))  # fmt: skip
+                     cases=(IOCase("", "6\n"),))  # fmt: skip
     r = await sb.judge(spec)
     assert r.passed == 1, r
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import Comparator, JudgeSpec, OutputMatch, RunStatus, Sandbox, StdioCase, Verdict
+from sandbox import Comparator, IOCase, JudgeSpec, OutputMatch, RunStatus, Sandbox, Verdict
 
 pytestmark = pytest.mark.docker
 
@@ -24,7 +24,7 @@ int main(int argc, char* argv[]) {
     quitf(_ok, "%lld + %lld = %d", a, b, n);
 }
 """
-CASES = (StdioCase("5\n", "2 3\n"), StdioCase("9\n", "4 5\n"), StdioCase("0\n", "0 0\n"))
+CASES = (IOCase("5\n", "2 3\n"), IOCase("9\n", "4 5\n"), IOCase("0\n", "0 0\n"))
 
 
 async def judge(sb: Sandbox, source: str, checker: str = SUM_CHECKER, cases: tuple = CASES):
@@ -45,7 +45,7 @@ async def test_a_cpp_checker_accepts_any_valid_answer(sb: Sandbox) -> None:
 
 
 async def test_a_checker_that_fails_or_does_not_compile_gives_no_verdict(sb: Sandbox) -> None:
-    negative = (StdioCase("5\n", "-1\n"),)  # the jury's own answer breaks the checker's ensuref
+    negative = (IOCase("5\n", "-1\n"),)  # the jury's own answer breaks the checker's ensuref
     r = await judge(sb, "n = int(input())\nprint(0, n)", cases=negative)
     [t] = r.tests
     assert t.verdict is Verdict.SANDBOX_ERROR and "cannot judge" in t.detail and "negative" in t.detail, t
@@ -92,7 +92,7 @@ int main(int argc, char* argv[]) {
 
 
 async def test_a_float_checker_with_testlib_idioms(sb: Sandbox) -> None:
-    cases = (StdioCase("2\n1 2\n", "1.5\n"), StdioCase("3\n1 1 2\n", "1.333333333\n"))
+    cases = (IOCase("2\n1 2\n", "1.5\n"), IOCase("3\n1 1 2\n", "1.333333333\n"))
     mean = "n = int(input())\nxs = list(map(int, input().split()))\nprint('mean', sum(xs) / n)\n"
     r = await judge(sb, mean, checker=MEAN_CHECKER, cases=cases)
     assert [t.verdict for t in r.tests] == [Verdict.PASS] * 2, r

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import JudgeSpec, RunStatus, Sandbox, StdioCase, Verdict
+from sandbox import IOCase, JudgeSpec, RunStatus, Sandbox, Verdict
 
 pytestmark = pytest.mark.docker
 
@@ -35,7 +35,7 @@ while True:
         break
     lo, hi = (mid + 1, hi) if reply == "higher" else (lo, mid - 1)
 """
-CASES = (StdioCase("777\n", ""), StdioCase("1\n", ""), StdioCase("1000\n", ""))
+CASES = (IOCase("777\n", ""), IOCase("1\n", ""), IOCase("1000\n", ""))
 
 
 async def verdicts(sb: Sandbox, source: str, timeout_ms: int = 1_000) -> list[Verdict]:

@@ -11,7 +11,7 @@ import pytest
 
 from rewards import CodeReference, Context, Sample, Status, get_reward
 from rewards.code import extract_code
-from sandbox import JudgeResult, JudgeSpec, RunStatus, Sandbox, StdioCase, Verdict
+from sandbox import IOCase, JudgeResult, JudgeSpec, RunStatus, Sandbox, Verdict
 from sandbox.testing import busy_function
 
 pytestmark = pytest.mark.docker
@@ -254,11 +254,11 @@ async def test_a_program_cannot_break_cleanup_or_poison_the_next_sample(sb: Sand
     r = await judge(sb, source, tests, entry_point="f", timeout_ms=10_000)  # a verdict, not SANDBOX_ERROR
     if not (name == "files until the inode cap" and sb.config.runtime == "runsc"):
         assert (r.passed, r.total) == (2, 2), r  # gVisor has no nr_inodes: there we stop the program
-    stdio = await sb.judge(JudgeSpec("python", BREAKERS[name], cases=(StdioCase("", ""),), timeout_ms=10_000))
+    stdio = await sb.judge(JudgeSpec("python", BREAKERS[name], cases=(IOCase("", ""),), timeout_ms=10_000))
     assert stdio.status is RunStatus.OK, stdio
     for _ in range(sb.config.pool_size + 1):  # whichever container comes next is as new
         nxt = await sb.judge(
-            JudgeSpec("python", "print(int(input()) * 2)", cases=(StdioCase("21", "42"),) * 2, memory_mb=128)
+            JudgeSpec("python", "print(int(input()) * 2)", cases=(IOCase("21", "42"),) * 2, memory_mb=128)
         )
         assert (nxt.status, nxt.passed) == (RunStatus.OK, 2), nxt
 
@@ -272,14 +272,14 @@ async def test_a_large_shared_memory_segment_does_not_reach_the_next_sample(sb: 
         "id = libc.shmget(0, 230 << 20, 0o1600)\n"
         "if id >= 0:\n    addr = libc.shmat(id, None, 0)\n    ctypes.memset(addr, 1, 230 << 20)\nprint(id)\n"
     )
-    r = await sb.judge(JudgeSpec("python", plant, cases=(StdioCase("", "-1"),), memory_mb=256))
+    r = await sb.judge(JudgeSpec("python", plant, cases=(IOCase("", "-1"),), memory_mb=256))
     assert r.status is RunStatus.OK, r
     for _ in range(sb.config.pool_size + 1):
         nxt = await sb.judge(
             JudgeSpec(
                 "python",
                 "x = bytearray(150 << 20)\nprint(len(x) >> 20)",
-                cases=(StdioCase("", "150"),),
+                cases=(IOCase("", "150"),),
                 memory_mb=256,
             )
         )
@@ -325,9 +325,9 @@ PROBE = (
 
 
 async def test_a_reused_container_carries_nothing_between_samples(sb: Sandbox) -> None:
-    assert (await sb.judge(JudgeSpec("python", PLANT, cases=(StdioCase("", ""),)))).status is RunStatus.OK
+    assert (await sb.judge(JudgeSpec("python", PLANT, cases=(IOCase("", ""),)))).status is RunStatus.OK
     for _ in range(sb.config.pool_size + 1):
-        r = await sb.judge(JudgeSpec("python", PROBE, cases=(StdioCase("", "[]"),)))
+        r = await sb.judge(JudgeSpec("python", PROBE, cases=(IOCase("", "[]"),)))
         assert (r.status, r.passed) == (RunStatus.OK, 1), r
 
 
@@ -337,7 +337,7 @@ async def test_a_reused_container_carries_nothing_between_samples(sb: Sandbox) -
 async def test_a_correct_test_passes_next_to_spinning_samples(sb: Sandbox) -> None:
     # ~450 ms of CPU alone, limit 600 ms, while the pool's other containers spin on both cores.
     source = busy_function("f", 0.45)
-    spin = JudgeSpec("python", "while True:\n    pass\n", cases=(StdioCase("", ""),), timeout_ms=4_000)
+    spin = JudgeSpec("python", "while True:\n    pass\n", cases=(IOCase("", ""),), timeout_ms=4_000)
     spinners = [asyncio.create_task(sb.judge(spin)) for _ in range(sb.config.pool_size - 1)]
     await asyncio.sleep(0.5)  # they are running
     r = await judge(sb, source, "assert f() > 0\n", entry_point="f", timeout_ms=600)

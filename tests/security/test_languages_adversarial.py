@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import ExecuteSpec, JudgeSpec, RunStatus, Sandbox, StdioCase, Verdict
+from sandbox import ExecuteSpec, IOCase, JudgeSpec, RunStatus, Sandbox, Verdict
 from tests.sandbox.test_function_tests import EXIT_EARLY, ROWS
 from tests.security.test_adversarial import assert_next_run_is_clean
 
@@ -89,9 +89,7 @@ async def test_attack_is_contained_in_every_language_family(sb: Sandbox, lang: s
     r = await sb.execute(ExecuteSpec(lang, source, timeout_ms=3_000, memory_mb=256))
     assert r.status in ENDS[attack], r
     if attack == "output flood":  # judged against the very line it floods with, it still earns nothing
-        spec = JudgeSpec(
-            lang, source, cases=(StdioCase("", "y" * 40 + "\n"),), timeout_ms=3_000, memory_mb=256
-        )
+        spec = JudgeSpec(lang, source, cases=(IOCase("", "y" * 40 + "\n"),), timeout_ms=3_000, memory_mb=256)
         judged = await sb.judge(spec)
         assert judged.passed == 0 and judged.tests[0].verdict is not Verdict.PASS, judged
     await assert_next_run_is_clean(sb)
@@ -107,7 +105,7 @@ async def test_exiting_before_the_output_earns_nothing(sb: Sandbox, lang: str) -
         "ruby": "exit 0\n",
         "javascript": "process.exit(0);\n",
     }
-    r = await sb.judge(JudgeSpec(lang, exits[lang], cases=(StdioCase("1 2\n", "3\n"),), timeout_ms=10_000))
+    r = await sb.judge(JudgeSpec(lang, exits[lang], cases=(IOCase("1 2\n", "3\n"),), timeout_ms=10_000))
     assert r.passed == 0 and r.tests[0].verdict is Verdict.WRONG_ANSWER, r
 
 
