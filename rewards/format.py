@@ -15,14 +15,15 @@ from typing import Literal
 from pydantic import Field
 
 from rewards.registry import Params, sample_reward
+from rewards.text import AnswerTag, ThinkTag
 from rewards.types import RewardResult, Sample
 
 __all__ = ["FormatParams", "TagCountParams", "format_reward", "tag_count"]
 
 
 class _Tags(Params):
-    think_tag: str = Field("think", pattern=r"^[A-Za-z_][\w.-]*$", description="reasoning tag name")
-    answer_tag: str = Field("answer", pattern=r"^[A-Za-z_][\w.-]*$", description="answer tag name")
+    think_tag: ThinkTag = "think"
+    answer_tag: AnswerTag = "answer"
     prompt_opens_think: bool | None = Field(
         None,
         description="the prompt already opened the think tag; None = detect it (prompt ends with the tag)",

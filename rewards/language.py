@@ -27,7 +27,7 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 from pydantic import Field, field_validator
 
 from rewards.registry import Params, sample_reward
-from rewards.text import CLAUSE, NONE, SENTENCE, Word, chain_of_thought, words
+from rewards.text import CLAUSE, NONE, SENTENCE, ThinkTag, Word, chain_of_thought, words
 from rewards.types import RewardResult, Sample, Status
 
 __all__ = ["LanguageIdentifier", "LanguageParams", "identifier", "language_consistency", "parse_language"]
@@ -177,7 +177,7 @@ class LanguageParams(Params):
     empty_value: float = Field(
         0.0, description="value when the chain of thought has no words (empty, or only math and code)"
     )
-    think_tag: str = Field("think", description="tag around the chain of thought")
+    think_tag: ThinkTag = "think"
 
     @field_validator("languages")
     @classmethod

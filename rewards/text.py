@@ -10,9 +10,26 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Annotated, NamedTuple
 
-__all__ = ["CLAUSE", "NONE", "SENTENCE", "Word", "chain_of_thought", "tokens", "words"]
+from pydantic import Field
+
+__all__ = [
+    "CLAUSE",
+    "NONE",
+    "SENTENCE",
+    "AnswerTag",
+    "ThinkTag",
+    "Word",
+    "chain_of_thought",
+    "tokens",
+    "words",
+]
+
+# The tags every reward that reads a completion's structure takes as a parameter, one definition.
+_TAG_NAME = r"^[A-Za-z_][\w.-]*$"
+ThinkTag = Annotated[str, Field(pattern=_TAG_NAME, description="the reasoning tag's name: <think>…</think>")]
+AnswerTag = Annotated[str, Field(pattern=_TAG_NAME, description="the answer tag's name: <answer>…</answer>")]
 
 # Han (incl. extension A and compatibility), hiragana, katakana: written without spaces
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))

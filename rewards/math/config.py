@@ -39,7 +39,6 @@ class MathConfig(BaseModel):
     think_tag: str = "think"  # text inside <think>…</think> is never credited
     answer_tag: str = "answer"  # <answer>…</answer> wins over \boxed{} when present
     max_answer_chars: int = Field(20_000, ge=16)  # longer answers are refused (INVALID_INPUT)
-    max_completion_chars: int = Field(1_000_000, ge=1000)  # longer completions are refused as INVALID_INPUT
     max_brace_depth: int = Field(32, ge=4)  # deeper {…} nesting is refused: it only ever comes from junk
     max_power_depth: int = Field(3, ge=1)  # deeper towers (a^{b^{c^{d}}}) refused unless same text
     cache_size: int = Field(65536, ge=0)  # verdicts kept per worker (and 1/4 as many parsed answers)
@@ -51,6 +50,8 @@ class Overrides:
 
     fallbacks: tuple[Fallback, ...] | None = None
     numeric_precision: int | None = None
+    think_tag: str | None = None
+    answer_tag: str | None = None
 
     def apply(self, config: MathConfig) -> MathConfig:
         update = {k: v for k, v in asdict(self).items() if v is not None}

@@ -69,7 +69,6 @@ class Extraction:
     source: str  # "answer block", "boxed", "answer phrase", "last number" or why nothing was found
     shown: str = ""  # the answer as the model wrote it, for details
     parts: tuple[str, ...] = ()  # with several different \boxed{} answers: each, in order
-    status: str = "OK"  # INVALID_INPUT when the completion is refused outright
 
     @property
     def found(self) -> bool:
@@ -241,9 +240,6 @@ def final_answer(
     (`\\boxed{12}` … `\\boxed{12.0}`) is that answer; for a gold with several parts
     (`gold_parts`), they are read together. A `choice` question also takes a last line that is
     a lone letter."""
-    if len(completion) > config.max_completion_chars:
-        why = f"completion has {len(completion)} characters (> {config.max_completion_chars})"
-        return Extraction(None, why, status="INVALID_INPUT")
     found = extract_answer(completion, config)
     if found.text is None and found.parts:
         parts = found.parts

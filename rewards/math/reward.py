@@ -13,6 +13,7 @@ from pydantic import Field
 from rewards.math.config import ANSWER_TYPES, AnswerType, Fallback, MathConfig, Overrides
 from rewards.math.verifier import MathVerifier
 from rewards.registry import Context, Params, group_reward
+from rewards.text import AnswerTag, ThinkTag
 from rewards.types import RewardResult, Sample, Status
 
 __all__ = ["AccuracyParams", "accuracy", "default_verifier"]
@@ -22,6 +23,9 @@ class AccuracyParams(Params):
     fallbacks: tuple[Fallback, ...] | None = None  # None = the verifier's (default: "answer_phrase" only)
     # significant digits a decimal answer needs for an exact gold (2/3, \sqrt2); None = the verifier's (6)
     numeric_precision: int | None = Field(None, ge=1, le=30)
+    # None = the verifier's (think, answer), as the structure rewards take them per request
+    think_tag: ThinkTag | None = None
+    answer_tag: AnswerTag | None = None
 
 
 _default: MathVerifier | None = None
@@ -49,8 +53,12 @@ async def accuracy(samples: Sequence[Sample], params: AccuracyParams, ctx: Conte
     (sympy) with guards against its known false positives; a check that runs past the
     deadline is killed and gives 0 with status TIMEOUT. Samples without a math reference get
     INVALID_INPUT. Uses `ctx.math`, or a process-wide verifier started on first use."""
-    verifier: MathVerifier = ctx.math if ctx.math is not None else default_verifier()
-    overrides = Overrides(fallbacks=params.fallbacks, numeric_precision=params.numeric_precision)
+    overrides = Overrides(
+        fallbacks=params.fallbacks,
+        numeric_precision=params.numeric_precision,
+        think_tag=params.think_tag,
+        answer_tag=params.answer_tag,
+    )
     out: list[RewardResult | None] = [None] * len(samples)
     by_gold: dict[tuple[str, AnswerType | None], list[int]] = {}
     for i, s in enumerate(samples):
@@ -63,7 +71,11 @@ async def accuracy(samples: Sequence[Sample], params: AccuracyParams, ctx: Conte
             answer_type = cast("AnswerType", s.math.answer_type) if s.math.answer_type else None
             by_gold.setdefault((s.math.gold, answer_type), []).append(i)
 
+    # Start no verifier for a batch with nothing to verify (the default one knows no settings).
+    verifier = (ctx.math if ctx.math is not None else default_verifier()) if by_gold else None
+
     async def one_gold(gold: str, answer_type: AnswerType | None, idx: list[int]) -> None:
+        assert verifier is not None
         results = await verifier.score_group(  # the gold is parsed once per worker
             gold, [samples[i].completion for i in idx], answer_type=answer_type, overrides=overrides
         )

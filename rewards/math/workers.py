@@ -102,7 +102,7 @@ class _Worker:
             return self.judge(gold, item, config, job.answer_type)
         found = final_answer(item, config, same=same, gold_parts=gold.multipart, answer_type=job.answer_type)
         if found.text is None:
-            return Judgement(False, found.status, found.source)
+            return Judgement(False, "OK", found.source)
         verdict = self.judge(gold, found.text, config, job.answer_type)
         source = found.source if job.kind == "completions" else f"read as a whole reply, {found.source}"
         return Judgement(verdict.equal, verdict.status, f"{source}: {verdict.detail}")

@@ -53,3 +53,22 @@ async def test_without_ctx_math_a_process_wide_verifier_is_started() -> None:
     assert results[0].total == 1.0
     assert default_verifier() is default_verifier()
     default_verifier().close_sync()
+
+
+async def test_a_batch_with_no_math_starts_no_verifier() -> None:
+    import rewards.math.reward as reward
+
+    before = reward._default
+    results = await score([Sample("a", "", "\\boxed{3}")], [RewardSpec("accuracy")])
+    assert results[0].rewards["accuracy"].status is Status.INVALID_INPUT
+    assert reward._default is before  # the settings-less default pool was not started for nothing
+
+
+async def test_the_think_and_answer_tags_are_per_request_as_for_the_structure_rewards(ctx: Context) -> None:
+    s = [sample(0, "<reasoning>\\boxed{4}</reasoning><final>3</final>", "3")]
+    accuracy = get_reward("accuracy")
+    default = await accuracy(s, accuracy.parse_params({}), ctx)
+    tagged = await accuracy(s, accuracy.parse_params({"think_tag": "reasoning", "answer_tag": "final"}), ctx)
+    assert (default[0].value, tagged[0].value) == (0.0, 1.0), (default, tagged)
+    with pytest.raises(Exception, match="think_tag"):
+        accuracy.parse_params({"think_tag": "a b"})
