@@ -16,6 +16,7 @@ import argparse
 from datasets import Dataset
 from trl import GRPOConfig, GRPOTrainer
 
+from referee.client import DEFAULT_TARGET
 from trainer.tasks import problems
 from trainer.tokenizer import load_tokenizer
 from trainer.trl import RefereeReward
@@ -24,7 +25,7 @@ from trainer.trl import RefereeReward
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True, help="local model directory")
-    ap.add_argument("--server", default="127.0.0.1:50051", help="HOST:PORT of the referee")
+    ap.add_argument("--server", default=DEFAULT_TARGET, help="HOST:PORT of the referee")
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--out", default="runs/trl_grpo")
     args = ap.parse_args()

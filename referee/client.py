@@ -14,6 +14,8 @@ server's RESOURCE_EXHAUSTED carries a `retry-after-ms` hint: the call waits that
 per attempt, with jitter) and tries again, up to `retries` times within its deadline. Samples are
 `rewards.Sample` objects or dicts in the API's JSON shape; results are `rewards.SampleResult`.
 For a remote server started with a token and TLS: `RefereeClient(target, token=…, tls_ca_file=…)`.
+The connection settings are one typed object, `ClientSettings` (what the trainer's config, TRL's
+and verl's adapters hold): `ClientSettings(target=…, token_file=…).client()`.
 
     RefereeError
     ├── RefereeUnavailable   the server cannot be reached (after retries)
@@ -34,6 +36,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import json_format
+from pydantic import BaseModel, ConfigDict, Field
 
 from referee.auth import bearer
 from referee.convert import sample_result_from_proto, sample_to_proto, specs_to_proto
@@ -42,9 +45,18 @@ from referee.v1 import referee_pb2_grpc as pb_grpc
 from rewards.compose import RewardSpec
 from rewards.types import Sample, SampleResult
 
-__all__ = ["AsyncRefereeClient", "RefereeClient", "RefereeError", "RefereeUnavailable", "RequestRejected"]
+__all__ = [
+    "AsyncRefereeClient",
+    "ClientSettings",
+    "RefereeClient",
+    "RefereeError",
+    "RefereeUnavailable",
+    "RequestRejected",
+]
 
 DEFAULT_TARGET = "127.0.0.1:50051"
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_RETRIES = 4
 SampleLike = Sample | Mapping[str, Any]
 SpecLike = RewardSpec | str | Mapping[str, Any]
 
@@ -172,8 +184,8 @@ class _Base:
         self,
         target: str = DEFAULT_TARGET,
         *,
-        timeout_s: float = 120.0,
-        retries: int = 4,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        retries: int = DEFAULT_RETRIES,
         max_message_mb: int = 64,
         token: str | None = None,
         tls_ca_file: str | Path | None = None,
@@ -286,3 +298,35 @@ class AsyncRefereeClient(_Base):
 
     async def list_languages(self) -> list[pb.LanguageInfo]:
         return list((await self._call(self._stub.ListLanguages, pb.ListLanguagesRequest(), None)).languages)
+
+
+class ClientSettings(BaseModel):
+    """How to reach a referee server: the one definition of the client's connection settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: str = Field(
+        DEFAULT_TARGET, description="HOST:PORT of the referee server (comma-separated for several)"
+    )
+    timeout_s: float = Field(DEFAULT_TIMEOUT_S, gt=0, description="deadline of one call")
+    retries: int = Field(DEFAULT_RETRIES, ge=0, description="retries on UNAVAILABLE and RESOURCE_EXHAUSTED")
+    token_file: Path | None = Field(
+        None, description="file holding the bearer token of a server started with one"
+    )
+    tls_ca_file: Path | None = Field(None, description="CA certificate of a TLS server; None = plaintext")
+
+    def _kwargs(self) -> dict[str, Any]:
+        token = self.token_file.read_text().strip() if self.token_file else None
+        return {
+            "timeout_s": self.timeout_s,
+            "retries": self.retries,
+            "token": token,
+            "tls_ca_file": self.tls_ca_file,
+        }
+
+    def client(self) -> RefereeClient:
+        return RefereeClient(self.target, **self._kwargs())
+
+    def async_client(self) -> AsyncRefereeClient:
+        """An async client; its channel belongs to the running event loop."""
+        return AsyncRefereeClient(self.target, **self._kwargs())

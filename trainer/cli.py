@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 import typer
 
+from referee.client import DEFAULT_TARGET
+
 __all__ = ["filter_cmd", "sft", "train"]
 
 for _dep in ("torch", "transformers", "matplotlib"):
@@ -83,7 +85,7 @@ def filter_cmd(
         float, typer.Option(help="keep language_consistency >= this (0 = don't check)")
     ] = 0.95,
     language: Annotated[str, typer.Option(help="target language for lines without one")] = "en",
-    server: Annotated[str, typer.Option(help="HOST:PORT of the referee server")] = "127.0.0.1:50051",
+    server: Annotated[str, typer.Option(help="HOST:PORT of the referee server")] = DEFAULT_TARGET,
     batch_size: Annotated[int, typer.Option(help="lines per Score request")] = 64,
     timeout: Annotated[float, typer.Option(help="deadline of one request, seconds")] = 120.0,
     token_file: Annotated[Path | None, typer.Option(help="file holding the server's bearer token")] = None,

@@ -13,6 +13,7 @@ from typing import Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from referee.client import ClientSettings
 from rewards.types import UNSCORABLE
 
 __all__ = [
@@ -57,16 +58,7 @@ class RewardConfig(_Strict):
     params: dict[str, object] = Field(default_factory=dict, description="reward parameters")
 
 
-class RefereeConfig(_Strict):
-    target: str = Field(
-        "127.0.0.1:50051", description="HOST:PORT of the referee server (comma-separated for several)"
-    )
-    timeout_s: float = Field(60.0, gt=0, description="deadline of one Score call")
-    retries: int = Field(4, ge=0, description="gRPC retries on UNAVAILABLE before giving up")
-    token_file: Path | None = Field(
-        None, description="file holding the bearer token of a server started with one"
-    )
-    tls_ca_file: Path | None = Field(None, description="CA certificate of a TLS server; None = plaintext")
+class RefereeConfig(ClientSettings):  # the connection settings, then what to score with
     rewards: list[RewardConfig] = Field(
         default_factory=lambda: [RewardConfig(name="accuracy"), RewardConfig(name="format", weight=0.0)],
         min_length=1,

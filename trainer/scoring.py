@@ -52,14 +52,7 @@ class GroupScorer:
 
     async def _connect(self) -> AsyncRefereeClient:
         # grpc.aio channels belong to the loop that creates them.
-        cfg = self.cfg
-        return AsyncRefereeClient(
-            cfg.target,
-            timeout_s=cfg.timeout_s,
-            retries=cfg.retries,
-            token=cfg.token_file.read_text().strip() if cfg.token_file else None,
-            tls_ca_file=cfg.tls_ca_file,
-        )
+        return self.cfg.async_client()
 
     def _run(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()

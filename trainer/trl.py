@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
-from referee.client import RefereeError
+from referee.client import DEFAULT_RETRIES, DEFAULT_TARGET, DEFAULT_TIMEOUT_S, RefereeError
 from rewards.types import UNSCORABLE
 from trainer.config import RefereeConfig, RewardConfig
 from trainer.scoring import GroupScorer
@@ -56,10 +56,10 @@ class RefereeReward:
         self,
         reward: str = "accuracy",
         *,
-        target: str = "127.0.0.1:50051",
+        target: str = DEFAULT_TARGET,
         params: Mapping[str, Any] | None = None,
-        timeout_s: float = 60.0,
-        retries: int = 4,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        retries: int = DEFAULT_RETRIES,
         token_file: str | None = None,
         tls_ca_file: str | None = None,
         gold_column: str = "solution",

@@ -24,10 +24,9 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from referee.client import RefereeClient
+from referee.client import DEFAULT_TARGET, DEFAULT_TIMEOUT_S, ClientSettings, RefereeClient
 from rewards.types import UNSCORABLE
 
 __all__ = ["compute_score"]
@@ -37,9 +36,11 @@ log = logging.getLogger("trainer.verl")
 
 @functools.cache
 def _client(target: str, timeout_s: float, token_file: str | None, tls_ca_file: str | None) -> RefereeClient:
-    # verl calls per sample, from each worker process: one channel per process and target.
-    token = Path(token_file).read_text().strip() if token_file else None
-    return RefereeClient(target, timeout_s=timeout_s, token=token, tls_ca_file=tls_ca_file)
+    # verl calls per sample, from each worker process: one channel per process and settings.
+    settings = ClientSettings(
+        target=target, timeout_s=timeout_s, token_file=token_file, tls_ca_file=tls_ca_file
+    )
+    return settings.client()
 
 
 def _reference(ground_truth: Any) -> dict[str, Any]:
@@ -56,9 +57,9 @@ def compute_score(
     ground_truth: Any,
     extra_info: Mapping[str, Any] | None = None,
     *,
-    target: str = "127.0.0.1:50051",
+    target: str = DEFAULT_TARGET,
     rewards: Sequence[str | Mapping[str, Any]] = ("accuracy",),
-    timeout_s: float = 60.0,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
     token_file: str | None = None,
     tls_ca_file: str | None = None,
 ) -> dict[str, float]:
