@@ -17,7 +17,7 @@ import time
 
 from rewards.code import extract_code
 from sandbox import IOCase, JudgeSpec, Sandbox, SandboxConfig, image
-from sandbox.testing import busy_function
+from tests.sandboxes import busy_function
 
 # The regex extract_code used before (quadratic on unclosed fences).
 OLD_FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)

@@ -18,6 +18,7 @@ import contextlib
 import io
 import json
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -265,29 +266,26 @@ def doctor(config: ConfigOpt = None) -> None:
     raise typer.Exit(0 if all(c.ok for c in checks) else 1)
 
 
-def _register_trainer_commands() -> None:
-    """`train`, `sft` and `filter` live in trainer/ and need the `trainer` extra (torch)."""
-
-    def lazy(name: str, attr: str) -> None:
+def _register_plugin_commands() -> None:
+    """Commands other packages add through `referee.commands` entry points: the trainer's
+    `train`, `sft` and `filter` (pyproject.toml), which need the `trainer` extra (torch). The
+    arrow runs from trainer to referee, never back: this module imports no trainer code."""
+    for entry in entry_points(group="referee.commands"):
         try:
-            from trainer import cli as trainer_cli
+            command = entry.load()
         except ImportError as exc:
-            missing = str(exc)
-
-            @app.command(name, help=f"(unavailable: {missing}; pip install 'referee[trainer]')")
-            def unavailable() -> None:
-                raise _fail(
-                    f"`referee {name}` needs the trainer extra: pip install 'referee[trainer]' ({missing})"
-                )
-
-            return
-        app.command(name)(getattr(trainer_cli, attr))
-
-    for name, attr in (("train", "train"), ("sft", "sft"), ("filter", "filter_cmd")):
-        lazy(name, attr)
+            _unavailable(entry.name, str(exc))
+            continue
+        app.command(entry.name)(command)
 
 
-_register_trainer_commands()
+def _unavailable(name: str, missing: str) -> None:
+    @app.command(name, help=f"(unavailable: {missing}; pip install 'referee[trainer]')")
+    def unavailable() -> None:
+        raise _fail(f"`referee {name}` needs the trainer extra: pip install 'referee[trainer]' ({missing})")
+
+
+_register_plugin_commands()
 
 if __name__ == "__main__":
     app()

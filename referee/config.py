@@ -36,6 +36,12 @@ class ServerConfig(BaseModel):
     max_message_mb: int = Field(64, ge=1, le=2048, description="largest request or response message")
     max_samples_per_request: int = Field(4096, ge=1, description="samples in one Score request")
     max_completion_chars: int = Field(1_000_000, ge=1, description="longest completion accepted in a sample")
+    reward_threads: int = Field(
+        4,
+        ge=1,
+        le=256,
+        description="threads for per-sample rewards (language identification), off the event loop",
+    )
     max_concurrent_requests: int = Field(
         256,
         ge=1,

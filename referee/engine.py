@@ -31,7 +31,9 @@ class Engine:
         self._lock = asyncio.Lock()
         # Per-sample rewards (language identification can take 100 ms a group) run here so the
         # event loop keeps answering other requests meanwhile.
-        self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="referee-reward")
+        self._executor = ThreadPoolExecutor(
+            max_workers=settings.server.reward_threads, thread_name_prefix="referee-reward"
+        )
 
     async def __aenter__(self) -> Engine:
         return self

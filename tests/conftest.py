@@ -22,7 +22,7 @@ from referee.client import RefereeClient
 from rewards.math import MathConfig, MathVerifier
 from sandbox import Sandbox, SandboxConfig
 from sandbox.container import POOL_LABEL
-from sandbox.testing import started_sandbox
+from tests.sandboxes import started_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 REFEREE = [sys.executable, "-m", "referee.cli"]

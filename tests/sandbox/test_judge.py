@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox import IOCase, JudgeSpec, RunStatus, Sandbox, SandboxConfig, Verdict
-from sandbox.testing import started_sandbox
+from tests.sandboxes import started_sandbox
 
 pytestmark = pytest.mark.docker
 
@@ -166,7 +166,7 @@ async def test_the_candidate_is_the_first_oom_victim(sb: Sandbox) -> None:
 
 
 async def test_a_case_just_over_its_cpu_limit_runs_twice_before_it_is_a_timeout(sb: Sandbox) -> None:
-    from sandbox.testing import busy_function
+    from tests.sandboxes import busy_function
 
     over = busy_function("f", 0.54) + "f()\nprint('done')\n"  # 1.08x a 500 ms limit, every time
     r = await sb.judge(JudgeSpec("python", over, cases=(IOCase("", "done"),), timeout_ms=500))
@@ -219,7 +219,7 @@ async def test_a_checker_accepts_any_valid_answer_and_cannot_be_reached(sb: Sand
 
 
 async def test_an_assert_test_just_over_its_cpu_limit_runs_twice_before_it_is_a_timeout(sb: Sandbox) -> None:
-    from sandbox.testing import busy_function
+    from tests.sandboxes import busy_function
 
     over = busy_function("slow", 0.54) + "def f():\n    return slow()\n"  # 1.08x a 500 ms limit
     r = await sb.judge(

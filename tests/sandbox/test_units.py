@@ -102,7 +102,7 @@ def test_config_refuses_defaults_above_maxima() -> None:
 
 
 def test_what_ci_cannot_run_fails_there_instead_of_skipping(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sandbox.testing import skip_unless_ci
+    from tests.sandboxes import skip_unless_ci
 
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run this: no runsc"):

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from sandbox import Sandbox, SandboxConfig, doctor
-from sandbox.testing import skip_unless_ci, started_sandbox
+from tests.sandboxes import skip_unless_ci, started_sandbox
 
 RUNTIMES = ["runc", "runsc"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox import ExecuteSpec, JudgeSpec, RunStatus, SandboxConfig, doctor
-from sandbox.testing import started_sandbox
+from tests.sandboxes import started_sandbox
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 

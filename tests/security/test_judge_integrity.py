@@ -12,7 +12,7 @@ import pytest
 from rewards import CodeReference, Context, Sample, Status, get_reward
 from rewards.code import extract_code
 from sandbox import IOCase, JudgeResult, JudgeSpec, RunStatus, Sandbox, Verdict
-from sandbox.testing import busy_function
+from tests.sandboxes import busy_function
 
 pytestmark = pytest.mark.docker
 

@@ -1,10 +1,14 @@
 """Test helpers: a started sandbox on the real daemon, or a pytest skip saying why not (under
-CI, `CI=true`, a failure instead: a broken image or runtime must not land green)."""
+CI, `CI=true`, a failure instead: a broken image or runtime must not land green). Here, not in
+the shipped sandbox package, which must not import pytest."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
+
+import pytest
 
 from sandbox.config import SandboxConfig
 from sandbox.doctor import doctor
@@ -17,10 +21,6 @@ __all__ = ["busy_function", "skip_unless_ci", "started_sandbox"]
 
 def skip_unless_ci(reason: str) -> None:
     """Skip the test, or under CI fail it: what CI cannot run there is a bug, not a skip."""
-    import os
-
-    import pytest
-
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must run this: {reason}")
     pytest.skip(reason)
