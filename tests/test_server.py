@@ -241,6 +241,7 @@ def test_one_bad_sample_does_not_fail_its_batch(client: RefereeClient) -> None:
             "samples[0].code.language",
         ),
         ([MATH], [], "rewards: at least one"),
+        ([{**MATH, "completion": "x" * 1_000_001}], ["accuracy"], "max_completion_chars=1000000"),
     ],
 )
 def test_malformed_requests_name_the_field(client: RefereeClient, samples, rewards, message: str) -> None:

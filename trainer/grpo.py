@@ -18,7 +18,8 @@ from __future__ import annotations
 import copy
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -26,11 +27,11 @@ import torch
 from referee.client import RefereeError
 from trainer.advantages import group_advantages
 from trainer.config import TrainConfig
-from trainer.loss import grpo_loss
+from trainer.loss import LossStats, grpo_loss
 from trainer.metrics import MetricsLog, plot_metrics, reflection_rate
 from trainer.models import build_model
 from trainer.rollout import generate, token_logps
-from trainer.scoring import GroupScorer, group_failure
+from trainer.scoring import GroupResult, GroupScorer, group_failure
 from trainer.tasks import prompt_source
 from trainer.tokenizer import load_tokenizer
 
@@ -43,12 +44,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
         torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     tokenizer = load_tokenizer(cfg.model.path)
-    policy = build_model(cfg.model, tokenizer).eval()
-    ref = copy.deepcopy(policy).requires_grad_(False) if cfg.loss.beta > 0 else None
-    optimizer = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    warmup = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / (cfg.warmup_steps + 1))
-    )
+    policy, ref, optimizer, warmup = _models(cfg, tokenizer)
     problems = prompt_source(cfg.task.data, cfg.task.digits, cfg.task.seed)
     B, G, temp = cfg.prompts_per_step, cfg.generation.num_generations, cfg.generation.temperature
     out_dir = cfg.out_dir
@@ -82,38 +78,26 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
             wait_s = time.perf_counter() - t_wait
 
             # 3. Group-relative advantages over the groups that were scored.
-            keep: list[int] = []
-            totals: list[list[float]] = []
-            per_reward: dict[str, list[float]] = defaultdict(list)
-            failures: list[str] = []
-            for i, res in enumerate(results):
-                if (reason := group_failure(res, cfg.referee.unscorable)) is not None:
-                    failures.append(reason)
-                    continue
-                assert not isinstance(res, RefereeError)  # group_failure gives a reason for every error
-                keep.append(i)
-                totals.append([r.total for r in res])
-                for r in res:
-                    for name, v in r.rewards.items():
-                        per_reward[name].append(v.value)
-            skipped_total += len(failures)
-            if failures:
+            scored = _split_scored(results, cfg.referee.unscorable)
+            skipped_total += len(scored.failures)
+            if scored.failures:
                 log(
-                    f"step {step}: skipped {len(failures)} group(s) the referee could not score: {failures[0]}"
+                    f"step {step}: skipped {len(scored.failures)} group(s) the referee could not score: "
+                    f"{scored.failures[0]}"
                 )
 
             row: dict[str, Any] = {
                 "step": step,
-                "groups_scored": len(keep),
-                "groups_skipped": len(failures),
+                "groups_scored": len(scored.keep),
+                "groups_skipped": len(scored.failures),
                 "groups_skipped_total": skipped_total,
                 "completion_length": float(rollout.lengths.float().mean()),
                 "reflection_rate": reflection_rate(rollout.completions),
             }
-            if keep:
-                rewards = torch.tensor(totals)  # (B', G)
+            if scored.keep:
+                rewards = torch.tensor(scored.totals)  # (B', G)
                 advantages = group_advantages(rewards, cfg.loss.scale_rewards).flatten()  # (B'*G,)
-                rows = torch.tensor([i * G + j for i in keep for j in range(G)])  # (B'*G,)
+                rows = torch.tensor([i * G + j for i in scored.keep for j in range(G)])  # (B'*G,)
 
                 # 4. Policy update on the clipped surrogate.
                 for _ in range(cfg.num_iterations):
@@ -135,18 +119,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
                     optimizer.step()
                 warmup.step()
 
-                # Reward statistics are over the scored groups only: a skipped group has no rewards.
-                row |= {f"reward/{name}": sum(vs) / len(vs) for name, vs in per_reward.items()}
-                row |= {
-                    "reward/total": float(rewards.mean()),
-                    "reward/std_in_group": float(rewards.std(dim=1).mean()) if G > 1 else 0.0,
-                    "zero_std_groups": float((rewards.std(dim=1) == 0).float().mean()),
-                    "loss": stats.loss,
-                    "clipfrac": stats.clipfrac,
-                    "kl": stats.kl,
-                    "ratio": stats.ratio,
-                    "grad_norm": float(grad_norm),
-                }
+                row |= _update_row(rewards, scored.per_reward, stats, float(grad_norm))
 
             # 5. Metrics.
             row |= {"score_wait_s": wait_s, "step_s": time.perf_counter() - t0}
@@ -159,6 +132,62 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
         tokenizer.save_pretrained(out_dir / "model")
     plot_metrics(history, out_dir / "metrics.png", title=f"GRPO ({cfg.loss.loss_type}) against the referee")
     return history
+
+
+def _models(cfg: TrainConfig, tokenizer: Any) -> tuple[Any, Any, torch.optim.Optimizer, Any]:
+    """The policy (eval mode: see the module doc), its frozen reference when the KL term is on,
+    the optimizer and its warm-up schedule."""
+    policy = build_model(cfg.model, tokenizer).eval()
+    ref = copy.deepcopy(policy).requires_grad_(False) if cfg.loss.beta > 0 else None
+    optimizer = torch.optim.AdamW(policy.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    warmup = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min(1.0, (s + 1) / (cfg.warmup_steps + 1))
+    )
+    return policy, ref, optimizer, warmup
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """A step's groups: those the referee scored (their totals and each reward's values) and
+    why it could not score the others."""
+
+    keep: list[int]
+    totals: list[list[float]]
+    per_reward: dict[str, list[float]]
+    failures: list[str]
+
+
+def _split_scored(results: Sequence[GroupResult], unscorable: Sequence[str]) -> _Scored:
+    scored = _Scored([], [], defaultdict(list), [])
+    for i, res in enumerate(results):
+        if (reason := group_failure(res, unscorable)) is not None:
+            scored.failures.append(reason)
+            continue
+        assert not isinstance(res, RefereeError)  # group_failure gives a reason for every error
+        scored.keep.append(i)
+        scored.totals.append([r.total for r in res])
+        for r in res:
+            for name, v in r.rewards.items():
+                scored.per_reward[name].append(v.value)
+    return scored
+
+
+def _update_row(
+    rewards: torch.Tensor, per_reward: dict[str, list[float]], stats: LossStats, grad_norm: float
+) -> dict[str, Any]:
+    """A step's reward and loss metrics; rewards over the scored groups only (a skipped group has none)."""
+    G = rewards.shape[1]
+    return {
+        **{f"reward/{name}": sum(vs) / len(vs) for name, vs in per_reward.items()},
+        "reward/total": float(rewards.mean()),
+        "reward/std_in_group": float(rewards.std(dim=1).mean()) if G > 1 else 0.0,
+        "zero_std_groups": float((rewards.std(dim=1) == 0).float().mean()),
+        "loss": stats.loss,
+        "clipfrac": stats.clipfrac,
+        "kl": stats.kl,
+        "ratio": stats.ratio,
+        "grad_norm": grad_norm,
+    }
 
 
 def _summary(row: dict[str, Any]) -> str:

@@ -317,46 +317,14 @@ class WorkerPool:
                     if broken_pipes > 2:
                         out += [Judgement(False, "ERROR", "math worker could not be started")] * len(todo)
                     continue
-                if self._receive(proc, timeout_s) is None:
-                    if self._closed:
-                        raise PoolClosed("the math worker pool was closed during the call")
-                    dead = not proc.process.is_alive()
-                    self._discard(proc)
+                if self._receive(proc, timeout_s) is None:  # the gold's parse
+                    why = f"gold took longer than {self.config.timeout_ms} ms to parse"
+                    lost, _ = self._lost(proc, "worker died", why)
                     proc = None
-                    why = (
-                        "worker died"
-                        if dead
-                        else f"gold took longer than {self.config.timeout_ms} ms to parse"
-                    )
-                    out += [Judgement(False, "ERROR" if dead else "TIMEOUT", why)] * len(todo)
+                    out += [lost] * len(todo)
                     break
-                for _ in todo:
-                    started = time.monotonic()
-                    msg = self._receive(proc, timeout_s)
-                    if msg is None and self._closed:
-                        raise PoolClosed("the math worker pool was closed during the call")
-                    if msg is None:
-                        dead = not proc.process.is_alive()
-                        self._discard(proc)
-                        proc = None
-                        waited = int((time.monotonic() - started) * 1000)
-                        out.append(
-                            Judgement(False, "ERROR", "worker died while grading (memory?)")
-                            if dead
-                            else Judgement(
-                                False,
-                                "TIMEOUT",
-                                f"no verdict within {self.config.timeout_ms} ms (killed after {waited} ms)",
-                            )
-                        )
-                        if not dead and len(out) < len(items):
-                            proc = self._probe(gold, timeout_s)
-                            if proc is None:  # the gold is to blame: spare the rest a kill each
-                                why = f"gold cannot be compared within {self.config.timeout_ms} ms"
-                                out += [Judgement(False, "TIMEOUT", why)] * (len(items) - len(out))
-                        break
-                    equal, status, detail = cast("tuple[bool, str, str]", msg[1])  # the "item" payload
-                    out.append(Judgement(equal, status, detail))
+                proc, done = self._collect(proc, gold, todo, timeout_s)
+                out += done
         finally:
             if proc is None:
                 self._refill()
@@ -365,6 +333,41 @@ class WorkerPool:
             else:
                 self._idle.put(proc)
         return out
+
+    def _collect(
+        self, proc: _Proc, gold: str, todo: list[str], timeout_s: float
+    ) -> tuple[_Proc | None, list[Judgement]]:
+        """The worker's verdicts on `todo`, each within timeout_s, and the worker to go on with:
+        None once it is lost (then fewer verdicts than items, unless the gold is to blame)."""
+        done: list[Judgement] = []
+        for _ in todo:
+            started = time.monotonic()
+            msg = self._receive(proc, timeout_s)
+            if msg is not None:
+                equal, status, detail = cast("tuple[bool, str, str]", msg[1])  # the "item" payload
+                done.append(Judgement(equal, status, detail))
+                continue
+            waited = int((time.monotonic() - started) * 1000)
+            late = f"no verdict within {self.config.timeout_ms} ms (killed after {waited} ms)"
+            lost, slow = self._lost(proc, "worker died while grading (memory?)", late)
+            done.append(lost)
+            if not slow or len(done) == len(todo):
+                return None, done
+            probed = self._probe(gold, timeout_s)
+            if probed is None:  # the gold is to blame: spare the rest a kill each
+                why = f"gold cannot be compared within {self.config.timeout_ms} ms"
+                done += [Judgement(False, "TIMEOUT", why)] * (len(todo) - len(done))
+            return probed, done
+        return proc, done
+
+    def _lost(self, proc: _Proc, died: str, late: str) -> tuple[Judgement, bool]:
+        """A worker that gave no answer in time, discarded: ERROR when it died (a crash, memory),
+        TIMEOUT when it was only slow (then True)."""
+        if self._closed:
+            raise PoolClosed("the math worker pool was closed during the call")
+        dead = not proc.process.is_alive()
+        self._discard(proc)
+        return (Judgement(False, "ERROR", died), False) if dead else (Judgement(False, "TIMEOUT", late), True)
 
     def _probe(self, gold: str, timeout_s: float) -> _Proc | None:
         """After a timeout: is the gold itself slow (`(10^{12})!`)? Compare it with `0` on a fresh

@@ -90,7 +90,7 @@ async def test_score_group_keeps_order_and_gives_reasons(verifier: MathVerifier)
     ]
     results = await verifier.score_group("\\frac{1}{2}", completions)
     assert [r.value for r in results] == [1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
-    assert results[5].status == Status.INVALID_INPUT
+    assert results[5].status == Status.OK  # no answer in it; the server refuses such lengths first
     assert all(r.detail for r in results)
 
 
