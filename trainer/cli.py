@@ -94,23 +94,23 @@ def filter_cmd(
     """Keep the completions the server scores right, well-formed and language-consistent (R1's rejection sampling).
 
     Prints how many lines were kept and, per failed check, how many were dropped."""
-    from referee.client import RefereeError
+    from referee.client import ClientSettings, RefereeError
     from trainer.filter import filter_jsonl
 
     try:
         with input.open() as src, output.open("w") as dst:
+            client = ClientSettings(
+                target=server, timeout_s=timeout, token_file=token_file, tls_ca_file=tls_ca_file
+            )
             report = filter_jsonl(
                 src,
                 dst,
-                target=server,
+                client,
                 min_accuracy=min_accuracy,
                 min_format=min_format,
                 min_language=min_language,
                 language=language,
                 batch_size=batch_size,
-                timeout_s=timeout,
-                token_file=token_file,
-                tls_ca_file=tls_ca_file,
             )
     except RefereeError as exc:
         raise _fail(str(exc), 1) from None

@@ -20,11 +20,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import IO, Any, cast
 
-from referee.client import RefereeError
-from rewards.types import UNSCORABLE
+from referee.client import ClientSettings, RefereeError
+from rewards.types import UNSCORABLE, SampleResult
 from trainer.config import RefereeConfig, RewardConfig
 from trainer.scoring import GroupScorer
 
@@ -73,36 +72,23 @@ def _parsed(
 def filter_jsonl(
     src: IO[str],
     dst: IO[str],
+    client: ClientSettings,
     *,
-    target: str,
     min_accuracy: float = 1.0,
     min_format: float = 1.0,
     min_language: float = 0.95,
     language: str = "en",
     batch_size: int = 64,
     concurrency: int = 4,
-    timeout_s: float = 120.0,
-    token_file: Path | None = None,
-    tls_ca_file: Path | None = None,
 ) -> FilterReport:
     """Score every line and write the kept ones to `dst`, in input order."""
-    checks = [
-        (name, threshold)
-        for name, threshold in (
-            ("accuracy", min_accuracy),
-            ("format", min_format),
-            ("language_consistency", min_language),
-        )
-        if threshold > 0
-    ]
+    thresholds = {"accuracy": min_accuracy, "format": min_format, "language_consistency": min_language}
+    checks = {name: t for name, t in thresholds.items() if t > 0}
     if not checks:
         raise ValueError("every threshold is 0: nothing to check, nothing to filter")
     cfg = RefereeConfig(
-        target=target,
-        timeout_s=timeout_s,
-        token_file=token_file,
-        tls_ca_file=tls_ca_file,
-        rewards=[RewardConfig(name=name) for name, _ in checks],
+        **client.model_dump(),
+        rewards=[RewardConfig(name=name) for name in checks],
         unscorable=[*sorted(UNSCORABLE), "TIMEOUT"],  # a timed-out teacher answer is not kept either
     )
     report = FilterReport()
@@ -123,15 +109,21 @@ def filter_jsonl(
                     report.dropped[f"unscorable: {res.code.name if res.code else 'error'}"] += len(batch)
                     continue
                 for (row, _), result in zip(batch, res, strict=True):
-                    reasons = []
-                    for name, threshold in checks:
-                        value = result.rewards[name]
-                        if value.status in cfg.unscorable:
-                            reasons.append(f"unscorable: {name} {value.status}")
-                        elif value.value < threshold:
-                            reasons.append(f"{name} < {threshold:g}")
+                    reasons = _why_dropped(result, checks, cfg.unscorable)
                     report.dropped.update(reasons)
                     if not reasons:
                         report.kept += 1
                         dst.write(json.dumps(row, ensure_ascii=False) + "\n")
     return report
+
+
+def _why_dropped(result: SampleResult, checks: dict[str, float], unscorable: list[str]) -> list[str]:
+    """Each check a scored line fails ("accuracy < 1", "unscorable: format TIMEOUT"); [] keeps it."""
+    reasons = []
+    for name, threshold in checks.items():
+        value = result.rewards[name]
+        if value.status in unscorable:
+            reasons.append(f"unscorable: {name} {value.status}")
+        elif value.value < threshold:
+            reasons.append(f"{name} < {threshold:g}")
+    return reasons

@@ -10,7 +10,7 @@ import pytest
 from fake_referee import fake_referee
 from typer.testing import CliRunner
 
-from referee.client import RefereeUnavailable
+from referee.client import ClientSettings, RefereeUnavailable
 from trainer.filter import filter_jsonl
 from trainer.trl import RefereeReward
 from trainer.verl import compute_score
@@ -31,7 +31,8 @@ ROWS = [
 def test_filter_keeps_only_right_well_formed_consistent_lines(referee_target: str) -> None:
     src = io.StringIO("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS) + "not json\n")
     dst = io.StringIO()
-    report = filter_jsonl(src, dst, target=referee_target, min_accuracy=1, min_language=0.95, batch_size=2)
+    client = ClientSettings(target=referee_target)
+    report = filter_jsonl(src, dst, client, min_accuracy=1, min_language=0.95, batch_size=2)
     assert [json.loads(line) for line in dst.getvalue().splitlines()] == [ROWS[0]]
     assert (report.total, report.kept) == (5, 1)
     assert report.dropped == {
