@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rewards.math import MathConfig, verify_jsonl
+from referee.verify import verify_jsonl
+from rewards.math import MathConfig
 
 DEFAULT = Path(__file__).resolve().parent / "data" / "math_labeled.jsonl"
 

@@ -213,7 +213,7 @@ def verify(
 ) -> None:
     """Compare gold and predicted math answers line by line (the verifier benchmark tool). A pred
     with <think>/<answer> tags is read as a whole reply, as the accuracy reward reads it."""
-    from rewards.math import verify_jsonl
+    from referee.verify import verify_jsonl
 
     if format not in ("text", "json"):
         raise _fail(f"--format must be text or json, not {format!r}")

@@ -7,7 +7,6 @@
     workers.py    worker processes killed and replaced when a verification passes its deadline
     verifier.py   `MathVerifier`, the async face of the pool
     reward.py     the registered `accuracy` reward
-    jsonl.py      `referee verify --jsonl` (and its side-by-side report against math-verify)
 
 Exceptions: `PoolClosed` (a RuntimeError) when a verifier is used before `start()` or after
 `close()`. Everything else about a bad answer is a status (OK / TIMEOUT / INVALID_INPUT /
@@ -16,7 +15,6 @@ ERROR) with a detail, never an exception.
 
 from rewards.math.config import ANSWER_TYPES, AnswerType, MathConfig, Overrides
 from rewards.math.extract import Extraction, extract_answer, final_answer
-from rewards.math.jsonl import verify_jsonl
 from rewards.math.reward import AccuracyParams, accuracy, default_verifier
 from rewards.math.verifier import MathVerifier, Verdict
 from rewards.math.workers import PoolClosed
@@ -35,5 +33,4 @@ __all__ = [
     "default_verifier",
     "extract_answer",
     "final_answer",
-    "verify_jsonl",
 ]

@@ -34,7 +34,8 @@ from rewards.math.grade import Answer, Judgement, grade, prepare
 
 __all__ = ["Job", "PoolClosed", "WorkerPool"]
 
-# "plain" runs math-verify alone (`verify(parse(gold), parse(pred))`), the baseline of reports
+# "plain" runs math-verify alone (`verify(parse(gold), parse(pred))`): the baseline that
+# `referee verify --report` (referee/verify.py) compares with, under the same kill-deadlines
 Kind = Literal["answers", "completions", "plain"]
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from referee.verify import verify_jsonl
 from rewards import Context, MathReference, RewardSpec, Sample, Status, score
-from rewards.math import MathConfig, MathVerifier, Overrides, verify_jsonl
+from rewards.math import MathConfig, MathVerifier, Overrides
 from tests.conftest import started_verifier
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 
-from rewards.math import MathConfig, verify_jsonl
+from referee.verify import verify_jsonl
+from rewards.math import MathConfig
 
 CONFIG = MathConfig(workers=2, timeout_ms=2000)
 
