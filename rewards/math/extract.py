@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rewards.math.config import AnswerType, MathConfig
-from rewards.math.normalize import answer_key, is_prose
+from rewards.math.normalize import ANSWER_NAME, ANSWER_PHRASE, ANSWER_SEP, answer_key, is_prose
 
 __all__ = [
     "Extraction",
@@ -45,9 +45,7 @@ __all__ = [
 
 _BOX_OPENERS = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
 # "final answer is …", "Answer: …", "**Final Answer:** …", "答案：…"; a phrase ends at the next phrase or line
-_NAME = r"(?:(?i:\b(?P<final>final\s+)?answer\b)|(?P<final_zh>最终)?答案)"
-_SEP = r"\**\s*(?i:is\b|:|=|：|是|为)"  # what follows the name: `Answer:`, `answer is`, `答案是`
-_PHRASE = r"(?:(?i:\b(?:final\s+)?answer\b)|(?:最终)?答案)" + _SEP  # _NAME + _SEP, without groups
+_NAME, _SEP, _PHRASE = ANSWER_NAME, ANSWER_SEP, ANSWER_PHRASE  # normalize.py: one spelling
 _ANSWER_PHRASE = re.compile(rf"{_NAME}{_SEP}\s*\**\s*[:：]?\s*(?P<answer>(?:(?!{_PHRASE})[^\n])+)")
 _REMARK = re.compile(r"\s*\((?=[^()]*[A-Za-z]{3,})[^()]*\)\s*$")  # "(approximately 0.5)"
 # lm-evaluation-harness's Minerva prompt ends every answer with this sentence

@@ -55,6 +55,7 @@ from rewards.math.normalize import (
     normalize,
     number_list,
     plain_number,
+    split_top,
     tuple_entries,
     vector_entries,
 )
@@ -151,16 +152,7 @@ _ELLIPSIS = re.compile(r"\\[lc]?dots|,\s*\.\.\.\s*,|…")
 
 def _top_level_parts(core: str) -> list[str]:
     """`core` split at `=` signs outside brackets (`\\leq`, `\\neq`, `:=` are not split)."""
-    parts, depth, start = [], 0, 0
-    for i, c in enumerate(core):
-        if c in "{([":
-            depth += 1
-        elif c in "})]":
-            depth -= 1
-        elif depth == 0 and c == "=" and (i == 0 or core[i - 1] not in "\\<>!:"):
-            parts.append(core[start:i])
-            start = i + 1
-    return [*parts, core[start:]]
+    return split_top(core, "=", not_after="\\<>!:", strip=False)
 
 
 def _is_equation(core: str) -> bool:

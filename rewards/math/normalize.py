@@ -25,6 +25,7 @@ __all__ = [
     "normalize",
     "number_list",
     "plain_number",
+    "split_top",
     "tuple_entries",
     "vector_entries",
 ]
@@ -306,8 +307,14 @@ def choice_letter(s: str) -> str:
     return m.group(1) if m else s
 
 
+# The one spelling of an answer phrase's name and what follows it (`Answer:`, `final answer is`,
+# `答案是`); extract.py reads phrases with it, groups named, and a choice may open with one.
+ANSWER_NAME = r"(?:(?i:\b(?P<final>final\s+)?answer\b)|(?P<final_zh>最终)?答案)"
+ANSWER_SEP = r"\**\s*(?i:is\b|:|=|：|是|为)"
+ANSWER_PHRASE = re.sub(r"\(\?P<\w+>", "(?:", ANSWER_NAME) + ANSWER_SEP  # without the groups
+
 _LEADING_CHOICE = re.compile(
-    r"\s*(?:(?i:(?:the\s+)?(?:final\s+)?answer\s*(?:is\b|:)|(?:最终)?答案\s*[:：是为])\s*)?"  # `Answer: D`, `答案：D`
+    rf"\s*(?:(?i:the\s+)?{ANSWER_PHRASE}\s*)?"  # `Answer: D`, `答案：D`
     r"(?:\\text(?:bf)?\s*\{\s*)?(?:(?i:option|choice)\s*)?\(?([A-E])(?:\)|\}|\.|:|\s|$)"
 )
 
@@ -529,17 +536,20 @@ _MATRIX = re.compile(r"\\begin\{([pbB]?matrix)\}(.*?)\\end\{\1\}", re.DOTALL)
 _ANGLE = re.compile(r"\\langle(.*)\\rangle", re.DOTALL)
 
 
-def _split_top(s: str, sep: str) -> list[str]:
+def split_top(s: str, sep: str, *, not_after: str = "", strip: bool = True) -> list[str]:
+    """`s` split at `sep` outside brackets, except where `sep` follows one of `not_after`
+    (`=` after `\\<>!:` is part of `\\leq`, `<=`, `:=`); the parts stripped unless told."""
     parts, depth, start, i = [], 0, 0, 0
     while i < len(s):
-        if s.startswith(sep, i) and depth == 0:
+        if depth == 0 and s.startswith(sep, i) and not (i and s[i - 1] in not_after):
             parts.append(s[start:i])
             i += len(sep)
             start = i
             continue
         depth += (s[i] in "{([") - (s[i] in "})]")
         i += 1
-    return [p.strip() for p in [*parts, s[start:]]]
+    parts.append(s[start:])
+    return [p.strip() for p in parts] if strip else parts
 
 
 def vector_entries(s: str) -> tuple[str, ...] | None:
@@ -547,8 +557,8 @@ def vector_entries(s: str) -> tuple[str, ...] | None:
     (`\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}`) or in angle brackets (`\\langle 1, 2 \\rangle`), else None."""
     core = s.strip().strip("$").strip()
     if (m := _MATRIX.fullmatch(core)) is not None:
-        rows = [r for r in _split_top(m.group(2), "\\\\") if r]
-        cells = [_split_top(r, "&") for r in rows]
+        rows = [r for r in split_top(m.group(2), "\\\\") if r]
+        cells = [split_top(r, "&") for r in rows]
         if len(rows) == 1:
             entries = cells[0]
         elif all(len(c) == 1 for c in cells):
@@ -556,7 +566,7 @@ def vector_entries(s: str) -> tuple[str, ...] | None:
         else:
             return None
     elif (m := _ANGLE.fullmatch(core)) is not None:
-        entries = _split_top(m.group(1), ",")
+        entries = split_top(m.group(1), ",")
     else:
         return None
     return tuple(entries) if len(entries) > 1 and all(entries) else None
@@ -567,5 +577,5 @@ def tuple_entries(s: str) -> tuple[str, ...] | None:
     core = re.sub(r"\\left|\\right", "", s.strip().strip("$").strip())
     if len(core) < 2 or (core[0], core[-1]) not in (("(", ")"), ("[", "]")):
         return None
-    entries = _split_top(core[1:-1], ",")
+    entries = split_top(core[1:-1], ",")
     return tuple(entries) if len(entries) > 1 and all(entries) else None
