@@ -25,10 +25,7 @@ from sandbox.config import SandboxConfig
 from sandbox.docker_client import client_for
 from sandbox.errors import SandboxError
 from sandbox.image_version import GUEST_DIR, GUEST_FILES, IMAGE_VERSION
-from sandbox.languages import LANGUAGES, LIBRARIES, PACKAGES
-
-# one module of each library, to tell an older rootfs from a complete one
-_LIBRARY_FILES = tuple(f"usr/lib/python3/dist-packages/{module}/__init__.py" for module in LIBRARIES.values())
+from sandbox.languages import LANGUAGES, PACKAGES
 
 __all__ = ["SANDBOX_GID", "SANDBOX_UID", "build", "image_exists", "package_versions"]
 
@@ -37,8 +34,8 @@ log = logging.getLogger(__name__)
 SANDBOX_UID = SANDBOX_GID = 10001
 # Every language's toolchain and the Python libraries, from the one registry; sandbox/Dockerfile
 # installs the same list (tests/sandbox/test_units.py checks).
-REQUIRED_BINARIES = tuple(  # a rootfs without one of these is topped up with PACKAGES
-    dict.fromkeys([*(b.lstrip("/") for lang in LANGUAGES for b in lang.binaries), *_LIBRARY_FILES])
+REQUIRED_BINARIES = tuple(  # a rootfs without one of these (or any of PACKAGES) is topped up
+    dict.fromkeys(b.lstrip("/") for lang in LANGUAGES for b in lang.binaries)
 )
 # What debootstrap installs itself; apt in the chroot adds the rest of PACKAGES, as it runs
 # their maintainer scripts (the JDK's need a mounted /proc) where debootstrap does not.
@@ -254,9 +251,38 @@ def _add_dir(tar: tarfile.TarFile, name: str, mode: int) -> None:
     tar.addfile(info)
 
 
-if __name__ == "__main__":  # python -m sandbox.image [--force]
+def dockerfile() -> str:
+    """sandbox/Dockerfile, rendered from the registry: the same packages, guest files, user and
+    command as the offline build (`python -m sandbox.image --dockerfile > sandbox/Dockerfile`;
+    a test fails when the file and this differ)."""
+    copies = " ".join(f"guest/{name}" for name in GUEST_FILES)
+    return f"""# The sandbox image for hosts with a registry. Offline hosts use `referee sandbox build`
+# (debootstrap + docker import, see sandbox/image.py), which makes the same image. Generated:
+# python -m sandbox.image --dockerfile > sandbox/Dockerfile
+#
+#   docker build -t "referee-sandbox:$(python -c 'from sandbox.image_version import IMAGE_VERSION as v; print(v)')" sandbox/
+#
+# The tag must match SandboxConfig.image: it carries a hash of the guest files and the packages.
+FROM debian:{DEBIAN_SUITE}-slim
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends {" ".join(PACKAGES)} \\
+ && rm -rf /var/lib/apt/lists/* /usr/share/doc /usr/share/man \\
+ && groupadd -g {SANDBOX_GID} sandbox \\
+ && useradd -u {SANDBOX_UID} -g {SANDBOX_GID} -d /work/run -s /usr/sbin/nologin sandbox \\
+ && mkdir -p /work /opt/referee
+COPY {copies} /opt/referee/
+RUN gcc -O2 -static -Wall -Werror -o /opt/referee/runas /opt/referee/runas.c
+# The supervisor runs as root with a few capabilities; it starts every program as {SANDBOX_UID}.
+{chr(10).join(_CHANGES[:4])}
+"""
+
+
+if __name__ == "__main__":  # python -m sandbox.image [--force | --dockerfile]
     import sys
 
+    if "--dockerfile" in sys.argv:
+        print(dockerfile(), end="")
+        raise SystemExit(0)
     logging.basicConfig(level=logging.INFO)
     print(build(SandboxConfig(), force="--force" in sys.argv))
     os._exit(0)

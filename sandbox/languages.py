@@ -1,9 +1,11 @@
 """The languages the image runs: the one registry.
 
-Each entry names its Debian packages, its file name and its compile and run commands; the
-image build (`image.PACKAGES`, the binaries a rootfs must hold), `sandbox/Dockerfile` (a test
-checks it), `ListLanguages`, `referee doctor` and the per-language tests all read it. Adding a
-language is one entry here plus its tests.
+Each entry names its Debian packages, its file name, its compile and run commands, and how its
+programs run with their own tests; the image build (`image.PACKAGES`, the binaries a rootfs must
+hold), `sandbox/Dockerfile` (rendered from it: `python -m sandbox.image --dockerfile`),
+`ListLanguages`, `referee doctor` and the per-language tests all read it. Adding a language is
+one entry here (and a trusted end in guest/ for a new family), the Dockerfile rendered again,
+and its tests.
 """
 
 from __future__ import annotations
@@ -462,8 +464,11 @@ LANGUAGES = (
         tests=Tests(run=("/usr/bin/racket", f"{GUEST}/tests.rkt", "main.rkt"), end=""),
     ),
 )
-# What Python programs may import beyond the standard library (BigCodeBench, DS-1000, EvoEval):
-# each Debian package and the module it brings (what tells a rootfs that has it).
+# What Python programs may import beyond the standard library: each Debian package and the
+# module it brings (what the tests import). The scientific stack (EvoEval, DS-1000) and what
+# BigCodeBench's tasks import that Debian 12 ships, but for the heaviest: torch (0.8 GB with its
+# libraries), opencv (0.6 GB), gensim (0.6 GB) and wordcloud (1.4 GB, its fonts and Tk), and
+# TensorFlow and Keras, which Debian does not ship. Debian's pycryptodome is `Cryptodome`.
 LIBRARIES = {
     "python3-numpy": "numpy",
     "python3-scipy": "scipy",
@@ -472,6 +477,51 @@ LIBRARIES = {
     "python3-networkx": "networkx",
     "python3-matplotlib": "matplotlib",
     "python3-sympy": "sympy",
+    "python3-statsmodels": "statsmodels",
+    "python3-seaborn": "seaborn",
+    "python3-skimage": "skimage",
+    "python3-pil": "PIL",
+    "python3-shapely": "shapely",
+    "python3-nltk": "nltk",
+    "python3-regex": "regex",
+    "python3-unidecode": "unidecode",
+    "python3-levenshtein": "Levenshtein",
+    "python3-natsort": "natsort",
+    "python3-chardet": "chardet",
+    "python3-requests": "requests",
+    "python3-bs4": "bs4",
+    "python3-lxml": "lxml",
+    "python3-pyquery": "pyquery",
+    "python3-mechanize": "mechanize",
+    "python3-flask": "flask",
+    "python3-flask-login": "flask_login",
+    "python3-flask-restful": "flask_restful",
+    "python3-flask-mail": "flask_mail",
+    "python3-wtforms": "wtforms",
+    "python3-werkzeug": "werkzeug",
+    "python3-jinja2": "jinja2",
+    "python3-sqlalchemy": "sqlalchemy",
+    "python3-openpyxl": "openpyxl",
+    "python3-xlrd": "xlrd",
+    "python3-xlwt": "xlwt",
+    "python3-docx": "docx",
+    "python3-yaml": "yaml",
+    "python3-tz": "pytz",
+    "python3-dateutil": "dateutil",
+    "python3-holidays": "holidays",
+    "python3-geopy": "geopy",
+    "python3-folium": "folium",
+    "python3-cryptography": "cryptography",
+    "python3-pycryptodome": "Cryptodome",
+    "python3-rsa": "rsa",
+    "python3-psutil": "psutil",
+    "python3-soundfile": "soundfile",
+    "python3-dill": "dill",
+    "python3-toolz": "toolz",
+    "python3-tabulate": "tabulate",
+    "python3-texttable": "texttable",
+    "python3-prettytable": "prettytable",
+    "python3-termcolor": "termcolor",
 }
 # The image's packages: every toolchain, then the libraries.
 PACKAGES = (*dict.fromkeys(p for lang in LANGUAGES for p in lang.packages), *LIBRARIES)

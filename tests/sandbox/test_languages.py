@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox import IOCase, JudgeSpec, RunStatus, Sandbox, Verdict
-from sandbox.languages import LANGUAGES, language
+from sandbox import ExecuteSpec, IOCase, JudgeSpec, RunStatus, Sandbox, Verdict
+from sandbox.languages import LANGUAGES, LIBRARIES, language
 
 pytestmark = pytest.mark.docker
 
@@ -186,6 +186,17 @@ async def test_python_has_the_scientific_stack(sb: Sandbox) -> None:
     spec = JudgeSpec("python", program, cases=(IOCase("", "3 2 3 2 6\n"),), timeout_ms=20_000, memory_mb=1024)
     r = await sb.judge(spec)
     assert r.passed == 1, r
+
+
+async def test_every_library_of_the_registry_imports(sb: Sandbox) -> None:
+    """Each module LIBRARIES names, imported in a sandboxed program (BigCodeBench's imports)."""
+    program = (
+        f"import importlib\nnames = {sorted(LIBRARIES.values())!r}\n"
+        "failed = []\nfor n in names:\n    try:\n        importlib.import_module(n)\n"
+        "    except Exception as e:\n        failed.append(f'{n}: {e!r}')\nprint(failed or 'all', len(names))\n"
+    )
+    r = await sb.execute(ExecuteSpec("python", program, timeout_ms=60_000, memory_mb=1024))
+    assert r.status is RunStatus.OK and r.stdout.split()[0] == "all", r
 
 
 async def test_node_has_lodash(sb: Sandbox) -> None:
