@@ -195,7 +195,7 @@ async def test_every_library_of_the_registry_imports(sb: Sandbox) -> None:
         "failed = []\nfor n in names:\n    try:\n        importlib.import_module(n)\n"
         "    except Exception as e:\n        failed.append(f'{n}: {e!r}')\nprint(failed or 'all', len(names))\n"
     )
-    r = await sb.execute(ExecuteSpec("python", program, timeout_ms=60_000, memory_mb=1024))
+    r = await sb.execute(ExecuteSpec("python", program, timeout_ms=30_000, memory_mb=1024))
     assert r.status is RunStatus.OK and r.stdout.split()[0] == "all", r
 
 
