@@ -77,7 +77,9 @@ class Tests:
     `end` is what follows the tests: a call of the run's end function (`{end}`: its per-run
     name), or "" where the end is the program's main returning. `rewrite` turns the tests' own
     exits into ones the program cannot mask (regex, replacement); `guard` is text put between
-    the program and its tests, from both (C's macros)."""
+    the program and its tests, from both (C's macros). `needs` is what tests must hold to run
+    anything at all, where a framework passes when it finds no test (`go test`): tests without
+    it are refused as holding no test, never passed vacuously."""
 
     run: tuple[str, ...]
     compile: tuple[str, ...] | None = None  # None: the language's own
@@ -85,6 +87,7 @@ class Tests:
     end: str = "{end}()"
     rewrite: tuple[tuple[str, str], ...] = ()
     guard: Callable[[str, str], str] | None = None
+    needs: tuple[str, str] | None = None  # (regex the tests must match, what it is)
 
 
 # Python's tests run in guest/pyjudge.py instead: one verdict per assert, each in its own process.
@@ -287,6 +290,7 @@ LANGUAGES = (
             compile=("/bin/sh", "-c", _GO_TESTS_BUILD),
             filename="main_test.go",
             end="",
+            needs=(r"(?m)^func\s+Test\w*\s*\(\s*\w+\s+\*testing\.T\s*\)", "a func TestXxx(t *testing.T)"),
         ),
     ),
     Language(
@@ -301,12 +305,15 @@ LANGUAGES = (
             compile=(
                 "/bin/sh",
                 "-c",
-                f"{_NATIVE_END} && /usr/bin/rustc -O --edition 2021 -o main main.rs "
+                # tests in #[test] functions (HumanEval-X: `cargo test`) run in libtest's main
+                "t=; grep -q '#\\[test\\]' main.rs && t=--test; "
+                f"{_NATIVE_END} && /usr/bin/rustc -O --edition 2021 $t -o main main.rs "
                 f"-C link-arg={_WRAP_MAIN} -C link-arg=tests.o",
             ),
             end="",
             # a program's own `macro_rules! assert_eq` would shadow the prelude's in the tests
             rewrite=((r"(?<![\w:])(assert|assert_eq|assert_ne|panic|unreachable)!", r"::std::\1!"),),
+            needs=(r"\bfn\s+main\b|#\[test\]", "a main or a #[test] function"),
         ),
     ),
     Language(

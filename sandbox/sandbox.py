@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import dataclasses
+import re
 import secrets
 import threading
 import time
@@ -24,6 +25,7 @@ from sandbox.config import SandboxConfig
 from sandbox.container import Container, ContainerGone, HostDeadline
 from sandbox.errors import InvalidSpec, SandboxError
 from sandbox.guest.clock import BORDERLINE, wall_backstop_s
+from sandbox.guest.testplan import NoTests
 from sandbox.guest.testplan import plan as test_plan
 from sandbox.languages import LANGUAGES, PYJUDGE, Language, language
 from sandbox.limits import check_sizes, resolve_limits
@@ -139,6 +141,10 @@ class Sandbox:
             )
         if spec.prelude and not pyjudge and not spec.test_code:
             raise InvalidSpec(f"prelude: with stdin/stdout cases, Python only, not {lang.name}")
+        if spec.test_code and lang.tests is not None and lang.tests.needs:
+            pattern, what = lang.tests.needs
+            if not re.search(pattern, spec.test_code):
+                raise NoTests(f"test_code: no test in it: {lang.name} tests need {what}")
         # Parsing megabytes of test code takes a while: not on the event loop.
         steps = await asyncio.to_thread(self._plan_steps, spec) if spec.test_code and pyjudge else 0
         t0 = time.monotonic()

@@ -171,3 +171,57 @@ async def test_languages_without_a_harness_say_so(sb: Sandbox) -> None:
     with pytest.raises(InvalidSpec, match="no assert-style tests in pypy"):
         await sb.judge(JudgeSpec(language="pypy", source="x = 1\n", test_code="assert x == 1\n"))
     assert language("pypy").tests is None
+
+
+# HumanEval-X's shapes, assembled as CodeGeeX's process_humaneval_test does (its rows are
+# gzipped and not readable here; these follow its code and its Java tests' public form).
+HUMANEVAL_X_RUST = {  # "\nfn main(){ \n } \n" + declaration + prompt + generation + test
+    "prelude": "\nfn main(){ \n } \n\nuse std::cmp::max;\n\n/*\n Add two numbers x and y\n*/\nfn add(x:i32, y:i32) -> i32{\n",
+    "tests": "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn test_add() {\n"
+    "        assert!(add(0, 1) == 1);\n        assert!(add(5, 7) == 12);\n    }\n}\n",
+}
+HUMANEVAL_X_JAVA = {  # prompt + generation + "\n" + test
+    "prelude": "import java.util.*;\nimport java.lang.*;\n\nclass Solution {\n    /**\n    Add two numbers x and y\n"
+    "     */\n    public int add(int x, int y) {\n",
+    "tests": "public class Main {\n    public static void main(String[] args) {\n        Solution s = new Solution();\n"
+    "        List<Boolean> correct = Arrays.asList(\n                s.add(0, 1) == 1,\n"
+    "                s.add(5, 7) == 12\n        );\n        if (correct.contains(false)) {\n"
+    "            throw new AssertionError();\n        }\n    }\n}\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "row", "good", "wrong"),
+    [
+        ("rust", HUMANEVAL_X_RUST, "    x + y\n}\n", "    x - y\n}\n"),
+        ("java", HUMANEVAL_X_JAVA, "        return x + y;\n    }\n}\n", "        return x - y;\n    }\n}\n"),
+    ],
+)
+async def test_humaneval_x_shapes_run_their_tests(
+    sb: Sandbox, lang: str, row: dict, good: str, wrong: str
+) -> None:
+    def judged(body: str) -> JudgeSpec:
+        return JudgeSpec(
+            language=lang, prelude=row["prelude"], source=body, test_code=row["tests"], timeout_ms=20_000
+        )
+
+    assert (await sb.judge(judged(good))).tests[0].passed
+    # Rust's #[test] functions only run under libtest: a binary with HumanEval-X's empty main would
+    # pass without running one, so they build with --test.
+    r = await sb.judge(judged(wrong))
+    assert r.status is RunStatus.OK and not r.tests[0].passed, r
+
+
+@pytest.mark.parametrize(
+    ("lang", "tests", "words"),
+    [
+        ("go", "func helper(t int) int { return t }\n", "func TestXxx"),
+        ("rust", "#[cfg(test)]\nmod tests {}\n", "a main or a #[test] function"),
+    ],
+)
+async def test_tests_that_cannot_run_a_test_are_refused(
+    sb: Sandbox, lang: str, tests: str, words: str
+) -> None:
+    with pytest.raises(ValueError, match="no test in it") as info:
+        await sb.judge(JudgeSpec(language=lang, source="", test_code=tests))
+    assert words in str(info.value)
