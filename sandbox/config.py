@@ -62,10 +62,22 @@ class SandboxConfig(BaseModel):
     gvisor_overhead_mb: int = Field(
         384, ge=0, description="runsc: added again for the gVisor kernel (see container_memory_mb)"
     )
+    gvisor_compile_factor: float = Field(
+        2.0,
+        ge=1,
+        le=10,
+        description="runsc: compile_timeout_ms times this, as gVisor counts its kernel's work for a "
+        "compiler (the JVM's page faults and mmaps) as the compiler's CPU time",
+    )
     host_grace_ms: int = Field(
         3_000, ge=0, description="the host kills the container when a visit overruns its deadline by this"
     )
     start_timeout_s: float = Field(30.0, gt=0, description="creating + attaching one container")
+
+    @property
+    def compile_limit_ms(self) -> int:
+        """A compiler's CPU time limit under this runtime."""
+        return int(self.compile_timeout_ms * (self.gvisor_compile_factor if self.runtime == "runsc" else 1))
 
     @model_validator(mode="after")
     def _defaults_within_maxima(self) -> SandboxConfig:

@@ -364,10 +364,10 @@ class Sandbox:
         """Compile a C++ checker into the visit's judge dir; None when it is installed, else why not."""
         req = {"op": "build", "argv": list(CHECKER_BUILD), "stdin": "", "source_name": "checker.cpp"}
         req |= {"source": source, "output": "checker"}
-        reply = await self._call(c, req, self.config.compile_timeout_ms, compiling=True)
+        reply = await self._call(c, req, self.config.compile_limit_ms, compiling=True)
         if reply.get("installed"):
             return None
-        built = _result(reply, self.config.compile_timeout_ms)
+        built = _result(reply, self.config.compile_limit_ms)
         return f"checker does not compile ({built.detail or built.status.value}): {_first_error(built)[:300]}"
 
     async def _run_case(
@@ -409,8 +409,8 @@ class Sandbox:
         """Compile in the visit's work dir; None on success, else the COMPILE_ERROR result."""
         if not lang.compile:
             return None
-        reply = await self._exec(c, lang.compile, self.config.compile_timeout_ms, files=files, compiling=True)
-        result = _result(reply, self.config.compile_timeout_ms)
+        reply = await self._exec(c, lang.compile, self.config.compile_limit_ms, files=files, compiling=True)
+        result = _result(reply, self.config.compile_limit_ms)
         if result.status is RunStatus.OK:
             return None
         if result.status is RunStatus.SANDBOX_ERROR:  # the compiler was starved: no verdict
