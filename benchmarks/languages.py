@@ -28,7 +28,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from sandbox import ExecuteSpec, JudgeSpec, Sandbox, SandboxConfig, image
-from sandbox.image_version import GUEST_DIR, GUEST_FILES
+from sandbox.image import compile_guest
+from sandbox.image_version import BUILT, GUEST_DIR, GUEST_FILES
 from sandbox.languages import GUEST, LANGUAGES, RUN_DIR, language
 from tests.sandbox.test_function_tests import ROWS
 from tests.sandbox.test_languages import PROGRAMS
@@ -94,6 +95,8 @@ def bare_tests_ms(rootfs: Path, lang_name: str, repeat: int) -> float:
             guest.mkdir()
             for name in GUEST_FILES:  # the image's /opt/referee files the commands name
                 shutil.copy(GUEST_DIR / name, guest)
+            for source, output, _, command in BUILT:  # and what the image build compiles from them
+                compile_guest(rootfs, f"{inside}/guest", source, output, command)
             (Path(tmp) / built.filename).write_text(program)
 
             script = f"cd {inside} && " + (f"{_command(built.compile, inside)} && " if built.compile else "")

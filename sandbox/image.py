@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import docker
@@ -24,7 +25,7 @@ import docker.errors
 from sandbox.config import SandboxConfig
 from sandbox.docker_client import client_for
 from sandbox.errors import SandboxError
-from sandbox.image_version import GUEST_DIR, GUEST_FILES, IMAGE_VERSION
+from sandbox.image_version import BUILT, GUEST_DIR, GUEST_FILES, IMAGE_VERSION
 from sandbox.languages import LANGUAGES, PACKAGES
 
 __all__ = ["SANDBOX_GID", "SANDBOX_UID", "build", "image_exists", "package_versions"]
@@ -163,10 +164,7 @@ def _top_up(rootfs: Path) -> None:
     """Install PACKAGES into the rootfs with its own apt (after debootstrap, or into a rootfs from
     an older package list). /proc is mounted meanwhile: the JDK's maintainer scripts run java."""
     log.info("installing %s into %s (minutes)", " ".join(PACKAGES), rootfs)
-    proc = rootfs / "proc"
-    proc.mkdir(exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "proc", "proc", str(proc)], capture_output=True).returncode == 0
-    try:
+    with _proc_mounted(rootfs):
         for args in (  # dpkg --configure -a: finish what an interrupted earlier top-up left unpacked
             ["dpkg", "--configure", "-a"],
             ["apt-get", "update"],
@@ -183,6 +181,16 @@ def _top_up(rootfs: Path) -> None:
                     f"cannot install {' '.join(PACKAGES)} into {rootfs}: {done.stderr[-800:]}; "
                     f"remove {rootfs} to debootstrap afresh"
                 )
+
+
+@contextlib.contextmanager
+def _proc_mounted(rootfs: Path) -> Iterator[None]:
+    """/proc mounted in the rootfs meanwhile: the JDK's tools (and its maintainer scripts) need it."""
+    proc = rootfs / "proc"
+    proc.mkdir(exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "proc", "proc", str(proc)], capture_output=True).returncode == 0
+    try:
+        yield
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(proc)], capture_output=True)
@@ -207,36 +215,32 @@ def _write_tar(rootfs: Path, out: Path) -> None:
                 _add_dir(tar, d, 0o755)
         for name in GUEST_FILES:
             _add_file(tar, f"opt/referee/{name}", (GUEST_DIR / name).read_bytes(), 0o644)
-        _add_file(tar, "opt/referee/runas", _compile_runas(rootfs), 0o755)
+        for name, data, mode in _built(rootfs):
+            _add_file(tar, f"opt/referee/{name}", data, mode)
 
 
-def _compile_runas(rootfs: Path) -> bytes:
-    """runas.c, built static by the image's own gcc (chroot: same libc as it will run on)."""
-    with tempfile.TemporaryDirectory(dir=rootfs / "tmp", prefix="runas-") as tmp:
+def compile_guest(rootfs: Path, inside: str, source: str, output: str, command: tuple[str, ...]) -> None:
+    """Run one BUILT command in the rootfs, in `inside` (a directory of the rootfs holding `source`)."""
+    done = subprocess.run(
+        ["chroot", str(rootfs), *(a.replace("{dir}", inside) for a in command)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+    )
+    if done.returncode != 0:
+        raise SandboxError(f"cannot build {output} in {rootfs} (needs root for chroot): {done.stderr[-800:]}")
+
+
+def _built(rootfs: Path) -> list[tuple[str, bytes, int]]:
+    """Each BUILT output: (name, bytes, mode)."""
+    out = []
+    with tempfile.TemporaryDirectory(dir=rootfs / "tmp", prefix="guest-") as tmp, _proc_mounted(rootfs):
         inside = "/" + str(Path(tmp).relative_to(rootfs))
-        shutil.copy(GUEST_DIR / "runas.c", tmp)
-        done = subprocess.run(
-            [
-                "chroot",
-                str(rootfs),
-                "gcc",
-                "-O2",
-                "-static",
-                "-Wall",
-                "-Werror",
-                "-o",
-                f"{inside}/runas",
-                f"{inside}/runas.c",
-            ],
-            capture_output=True,
-            text=True,
-            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
-        )
-        if done.returncode != 0:
-            raise SandboxError(
-                f"cannot build runas in {rootfs} (needs root for chroot): {done.stderr[-800:]}"
-            )
-        return (Path(tmp) / "runas").read_bytes()
+        for source, output, mode, command in BUILT:
+            shutil.copy(GUEST_DIR / source, tmp)
+            compile_guest(rootfs, inside, source, output, command)
+            out.append((output, (Path(tmp) / output).read_bytes(), mode))
+    return out
 
 
 def _add_file(tar: tarfile.TarFile, name: str, data: bytes, mode: int) -> None:
@@ -271,7 +275,7 @@ RUN apt-get update \\
  && useradd -u {SANDBOX_UID} -g {SANDBOX_GID} -d /work/run -s /usr/sbin/nologin sandbox \\
  && mkdir -p /work /opt/referee
 COPY {copies} /opt/referee/
-RUN gcc -O2 -static -Wall -Werror -o /opt/referee/runas /opt/referee/runas.c
+RUN {" && ".join(" ".join(a.replace("{dir}", "/opt/referee") for a in command) for *_, command in BUILT)}
 # The supervisor runs as root with a few capabilities; it starts every program as {SANDBOX_UID}.
 {chr(10).join(_CHANGES[:4])}
 """

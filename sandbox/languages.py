@@ -40,13 +40,8 @@ _JAVA_BUILD = (
     "&& /usr/bin/jar cfm main.jar manifest.txt *.class"
 )
 _JVM = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xss64m")
-# With its own tests: guest/RefereeTests.java is built into the jar and started in place of the
-# program's class, which the manifest names (Java, Kotlin, Scala).
-_JVM_TESTS = f"cp {GUEST}/RefereeTests.java . && "
-_JAVA_TESTS_BUILD = _JVM_TESTS + _JAVA_BUILD.replace('"$c.java" ', '"$c.java" RefereeTests.java ')
-_JVM_LAUNCHER = (
-    f"/usr/bin/javac {_JVM_TOOL} -d . RefereeTests.java && /usr/bin/jar uf main.jar RefereeTests.class"
-)
+# With its own tests, the JVM languages start guest/RefereeTests (compiled into /opt/referee by
+# the image build) in place of the program's class, which their jar's manifest names.
 _KOTLIN_BUILD = f"/usr/bin/kotlinc {_JVM_TOOL} -nowarn main.kt -include-runtime -d main.jar"
 # Scala: the first object is the program's (scalac puts it in the manifest), the library beside it.
 _SCALA_LIBRARY = "/usr/share/scala-2.11/lib/scala-library.jar"
@@ -264,11 +259,10 @@ LANGUAGES = (
                 *_JVM,
                 "-ea",
                 "-cp",
-                f"main.jar:{_JAVA_LIBRARIES}",
+                f"main.jar:{GUEST}:{_JAVA_LIBRARIES}",
                 "RefereeTests",
                 "main.jar",
             ),
-            compile=("/bin/sh", "-c", _JAVA_TESTS_BUILD),
             end="",
         ),
     ),
@@ -431,8 +425,7 @@ LANGUAGES = (
         aliases=("kt",),
         packages=("kotlin",),
         tests=Tests(
-            run=("/usr/bin/java", *_JVM, "-ea", "-cp", "main.jar", "RefereeTests", "main.jar"),
-            compile=("/bin/sh", "-c", f"{_JVM_TESTS}{_KOTLIN_BUILD} && {_JVM_LAUNCHER}"),
+            run=("/usr/bin/java", *_JVM, "-ea", "-cp", f"main.jar:{GUEST}", "RefereeTests", "main.jar"),
             end="",
         ),
     ),
@@ -448,11 +441,10 @@ LANGUAGES = (
                 *_JVM,
                 "-ea",
                 "-cp",
-                f"main.jar:{_SCALA_LIBRARY}",
+                f"main.jar:{_SCALA_LIBRARY}:{GUEST}",
                 "RefereeTests",
                 "main.jar",
             ),
-            compile=("/bin/sh", "-c", f"{_JVM_TESTS}{_SCALA_BUILD} && {_JVM_LAUNCHER}"),
             end="",
         ),
     ),
