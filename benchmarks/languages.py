@@ -95,8 +95,8 @@ def bare_tests_ms(rootfs: Path, lang_name: str, repeat: int) -> float:
             guest.mkdir()
             for name in GUEST_FILES:  # the image's /opt/referee files the commands name
                 shutil.copy(GUEST_DIR / name, guest)
-            for source, output, _, command in BUILT:  # and what the image build compiles from them
-                compile_guest(rootfs, f"{inside}/guest", source, output, command)
+            for _, output, _, command in BUILT:  # and what the image build compiles from them
+                compile_guest(rootfs, f"{inside}/guest", output, command)
             (Path(tmp) / built.filename).write_text(program)
 
             script = f"cd {inside} && " + (f"{_command(built.compile, inside)} && " if built.compile else "")

@@ -116,12 +116,13 @@ def build(config: SandboxConfig, *, force: bool = False, prune: bool = False) ->
     installed = _installed_versions(rootfs)
     if not all((rootfs / b).exists() for b in REQUIRED_BINARIES) or not all(map(installed.get, PACKAGES)):
         _top_up(rootfs)
+        installed = _installed_versions(rootfs)
     repository, _, tag = config.image.rpartition(":")
     with tempfile.TemporaryDirectory(prefix="referee-image-") as tmp:
         tar_path = Path(tmp) / "rootfs.tar"
         _write_tar(rootfs, tar_path)
         log.info("importing %s (%d MB)", config.image, tar_path.stat().st_size >> 20)
-        versions = f"LABEL {VERSIONS_LABEL}={json.dumps(json.dumps(_installed_versions(rootfs)))}"
+        versions = f"LABEL {VERSIONS_LABEL}={json.dumps(json.dumps(installed))}"
         client.api.import_image_from_file(
             str(tar_path), repository=repository, tag=tag, changes=[*_CHANGES, versions]
         )
@@ -219,8 +220,8 @@ def _write_tar(rootfs: Path, out: Path) -> None:
             _add_file(tar, f"opt/referee/{name}", data, mode)
 
 
-def compile_guest(rootfs: Path, inside: str, source: str, output: str, command: tuple[str, ...]) -> None:
-    """Run one BUILT command in the rootfs, in `inside` (a directory of the rootfs holding `source`)."""
+def compile_guest(rootfs: Path, inside: str, output: str, command: tuple[str, ...]) -> None:
+    """Run one BUILT command in the rootfs, on `inside` (the rootfs's directory holding its source)."""
     done = subprocess.run(
         ["chroot", str(rootfs), *(a.replace("{dir}", inside) for a in command)],
         capture_output=True,
@@ -238,7 +239,7 @@ def _built(rootfs: Path) -> list[tuple[str, bytes, int]]:
         inside = "/" + str(Path(tmp).relative_to(rootfs))
         for source, output, mode, command in BUILT:
             shutil.copy(GUEST_DIR / source, tmp)
-            compile_guest(rootfs, inside, source, output, command)
+            compile_guest(rootfs, inside, output, command)
             out.append((output, (Path(tmp) / output).read_bytes(), mode))
     return out
 
@@ -266,7 +267,8 @@ def dockerfile() -> str:
 #
 #   docker build -t "referee-sandbox:$(python -c 'from sandbox.image_version import IMAGE_VERSION as v; print(v)')" sandbox/
 #
-# The tag must match SandboxConfig.image: it carries a hash of the guest files and the packages.
+# The tag must match SandboxConfig.image: it carries a hash of the guest files, what is built from
+# them and the packages.
 FROM debian:{DEBIAN_SUITE}-slim
 RUN apt-get update \\
  && apt-get install -y --no-install-recommends {" ".join(PACKAGES)} \\

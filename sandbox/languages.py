@@ -93,8 +93,6 @@ PYJUDGE = Tests(run=())
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEFINED = re.compile(r"\bdefine\s+([A-Za-z_][A-Za-z0-9_]*)")
-
-
 _ASSERT_H = re.compile(r"#\s*include\s*[<\"](?:assert\.h|cassert|bits/stdc\+\+\.h)[>\"]")
 
 
@@ -105,7 +103,7 @@ def _c_macro_guard(program: str, tests: str) -> str:
     open with the `}` that closes it): assert.h is included again only where it was already, as
     glibc's assert.h is made to be (it then only defines the macro)."""
     flat = re.sub(r"/\*.*?\*/", " ", program.replace("\\\n", ""), flags=re.S)
-    used = set(_IDENTIFIER.findall(tests)) | {"assert", "NDEBUG"}
+    used = set(_IDENTIFIER.findall(tests))
     names = sorted(used & set(_DEFINED.findall(flat)) | {"assert", "NDEBUG"})
     again = "#include <assert.h>\n" if _ASSERT_H.search(flat) else ""
     return "".join(f"#undef {n}\n" for n in names) + again
@@ -135,11 +133,15 @@ class Language:
     def function_tests(self) -> bool:
         return self.tests is not None
 
-    def with_tests(self) -> Language:
-        """This language as its programs run with their own tests (a different build and run)."""
+    def _harness(self) -> Tests:
+        """How its programs run with their own tests (ValueError: Python's judge, or none)."""
         if self.tests is None or self.tests is PYJUDGE:
             raise ValueError(f"{self.name}: no tests harness")
-        t = self.tests
+        return self.tests
+
+    def with_tests(self) -> Language:
+        """This language as its programs run with their own tests (a different build and run)."""
+        t = self._harness()
         return replace(
             self,
             filename=t.filename or self.filename,
@@ -151,9 +153,7 @@ class Language:
         """The file a program runs in with its tests, as MultiPL-E assembles it (prompt and
         completion, a newline, the tests), then the guard, rewrites and end call; `end` is the
         run's end function."""
-        t = self.tests
-        if t is None or t is PYJUDGE:
-            raise ValueError(f"{self.name}: no tests harness")
+        t = self._harness()
         for pattern, replacement in t.rewrite:
             tests = re.sub(pattern, replacement.replace("{end}", end), tests)
         guard = t.guard(program, tests) if t.guard else ""

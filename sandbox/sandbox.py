@@ -231,13 +231,10 @@ class Sandbox:
             return JudgeResult(
                 compiled.status, (TestOutcome("tests", Verdict.COMPILE_ERROR),), compiled.detail
             )
-        req = {
-            "op": "exec",
-            "argv": list(built.run),
-            "files": {} if built.compile else files,
-            "end_token": f"{end} {secret}",
-        }
-        reply = await self._call(c, req, timeout_ms, reset=True)
+        files_now = {} if built.compile else files
+        reply = await self._exec(
+            c, built.run, timeout_ms, files=files_now, reset=True, end_token=f"{end} {secret}"
+        )
         r = _result(reply, timeout_ms)
         if r.status is RunStatus.OK and reply.get("tests_ended"):
             # the guarantee's limit, said where the verdict is (docs/SANDBOX.md)
@@ -437,8 +434,12 @@ class Sandbox:
         files: dict[str, str] | None = None,
         reset: bool = False,
         compiling: bool = False,
+        end_token: str = "",
     ) -> dict[str, Any]:
+        """`end_token`: a run with its own tests; the supervisor makes it the run's stdin."""
         req = {"op": "exec", "argv": list(argv), "stdin": stdin, "files": files or {}}
+        if end_token:
+            req["end_token"] = end_token
         return await self._call(c, req, timeout_ms, reset=reset, compiling=compiling)
 
     async def _call(

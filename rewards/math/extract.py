@@ -45,8 +45,9 @@ __all__ = [
 
 _BOX_OPENERS = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
 # "final answer is …", "Answer: …", "**Final Answer:** …", "答案：…"; a phrase ends at the next phrase or line
-_NAME, _SEP, _PHRASE = ANSWER_NAME, ANSWER_SEP, ANSWER_PHRASE  # normalize.py: one spelling
-_ANSWER_PHRASE = re.compile(rf"{_NAME}{_SEP}\s*\**\s*[:：]?\s*(?P<answer>(?:(?!{_PHRASE})[^\n])+)")
+_ANSWER_PHRASE = re.compile(  # its name and separator: normalize.py's one spelling
+    rf"{ANSWER_NAME}{ANSWER_SEP}\s*\**\s*[:：]?\s*(?P<answer>(?:(?!{ANSWER_PHRASE})[^\n])+)"
+)
 _REMARK = re.compile(r"\s*\((?=[^()]*[A-Za-z]{3,})[^()]*\)\s*$")  # "(approximately 0.5)"
 # lm-evaluation-harness's Minerva prompt ends every answer with this sentence
 _HOPE = re.compile(r"\s*\.?\s*I hope it is correct\b.*$", re.IGNORECASE)  # and whatever follows it
