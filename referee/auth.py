@@ -13,7 +13,7 @@ from typing import Any
 
 import grpc
 
-__all__ = ["TokenInterceptor", "bearer"]
+__all__ = ["TokenInterceptor", "bearer", "check_bearer"]
 
 _OPEN_PREFIXES = ("/grpc.health.v1.Health/",)
 
@@ -30,9 +30,19 @@ def _refuse(message: str) -> grpc.RpcMethodHandler:
     return grpc.unary_unary_rpc_method_handler(deny)
 
 
+def check_bearer(sent: str | None, token: str) -> str | None:
+    """Why `sent` (an authorization header's value) does not carry `token`; None when it does."""
+    if sent is None:
+        return "missing token: send 'authorization: Bearer <token>'"
+    # Constant-time comparison: the token must not leak through response timing.
+    if not hmac.compare_digest(str(sent).encode(), f"Bearer {token}".encode()):
+        return "wrong token"
+    return None
+
+
 class TokenInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, token: str) -> None:
-        self._expected = f"Bearer {token}".encode()
+        self._token = token
 
     async def intercept_service(
         self,
@@ -42,9 +52,5 @@ class TokenInterceptor(grpc.aio.ServerInterceptor):
         if details.method.startswith(_OPEN_PREFIXES):
             return await continuation(details)
         sent = dict(details.invocation_metadata or ()).get("authorization")
-        if sent is None:
-            return _refuse("missing token: send metadata 'authorization: Bearer <token>'")
-        # Constant-time comparison: the token must not leak through response timing.
-        if not hmac.compare_digest(str(sent).encode(), self._expected):
-            return _refuse("wrong token")
-        return await continuation(details)
+        refusal = check_bearer(None if sent is None else str(sent), self._token)
+        return await continuation(details) if refusal is None else _refuse(refusal)

@@ -66,9 +66,15 @@ def serve(
     metrics_port: Annotated[
         str | None, typer.Option(help="Prometheus metrics port [default: 9464]; 0: any free port; off: none")
     ] = None,
+    http_port: Annotated[
+        int | None,
+        typer.Option(
+            help="also serve HTTP here: SandboxFusion /run_code, OpenRLHF /get_reward; 0: any free port"
+        ),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Run the gRPC reward server until SIGINT/SIGTERM."""
+    """Run the gRPC reward server (and its HTTP face, with --http-port) until SIGINT/SIGTERM."""
     import logging
 
     from referee.server import PortInUse
@@ -83,6 +89,7 @@ def serve(
         host=host,
         port=port,
         metrics_port=metrics,
+        http_port=http_port,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:

@@ -35,11 +35,16 @@ from types import TracebackType
 from typing import Any
 
 import grpc
-from google.protobuf import json_format
 from pydantic import BaseModel, ConfigDict, Field
 
 from referee.auth import bearer
-from referee.convert import sample_result_from_proto, sample_to_proto, specs_to_proto
+from referee.convert import (
+    sample_from_json,
+    sample_result_from_proto,
+    sample_to_proto,
+    spec_from_json,
+    specs_to_proto,
+)
 from referee.v1 import referee_pb2 as pb
 from referee.v1 import referee_pb2_grpc as pb_grpc
 from rewards.compose import RewardSpec
@@ -105,24 +110,7 @@ def _channel_options(retries: int, max_message_mb: int) -> list[tuple[str, Any]]
 
 
 def _to_sample(s: SampleLike) -> pb.Sample:
-    if isinstance(s, Sample):
-        return sample_to_proto(s)
-    s = dict(s)
-    row = s.get("dataset_row")
-    if isinstance(row, dict) and "row" in row:  # the row itself, rather than its JSON text
-        s["dataset_row"] = {
-            **{k: v for k, v in row.items() if k != "row"},
-            "row_json": json.dumps(row["row"]),
-        }
-    return json_format.ParseDict(s, pb.Sample())
-
-
-def _to_spec(r: SpecLike) -> RewardSpec:
-    if isinstance(r, RewardSpec):
-        return r
-    if isinstance(r, str):
-        return RewardSpec(r)
-    return RewardSpec(r["name"], r.get("weight", 1.0), r.get("params", {}))
+    return sample_to_proto(s) if isinstance(s, Sample) else sample_from_json(s)
 
 
 def score_request(
@@ -131,7 +119,7 @@ def score_request(
     return pb.ScoreRequest(
         request_id=request_id,
         samples=[_to_sample(s) for s in samples],
-        rewards=specs_to_proto([_to_spec(r) for r in rewards]),
+        rewards=specs_to_proto([spec_from_json(r) for r in rewards]),
     )
 
 

@@ -25,7 +25,17 @@ from pydantic_settings import (
 from rewards.math import MathConfig
 from sandbox import SandboxConfig
 
-__all__ = ["ServerConfig", "Settings", "load_settings"]
+__all__ = ["RewardChoice", "ServerConfig", "Settings", "load_settings"]
+
+
+class RewardChoice(BaseModel):
+    """A reward by name, its weight and parameters (a `RewardSpec` in configuration)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    weight: float = 1.0
+    params: dict[str, Any] = Field(default_factory=dict)
 
 
 class ServerConfig(BaseModel):
@@ -52,6 +62,18 @@ class ServerConfig(BaseModel):
     )
     metrics_port: int | None = Field(
         9464, ge=0, le=65535, description="Prometheus /metrics port on `host` (0: any free port, null: off)"
+    )
+    http_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="HTTP face on `host` (SandboxFusion /run_code, OpenRLHF /get_reward); 0: any free "
+        "port, null: off",
+    )
+    get_reward_rewards: list[RewardChoice] = Field(
+        default_factory=lambda: [RewardChoice(name="accuracy")],
+        min_length=1,
+        description="the rewards /get_reward scores with when a request names none",
     )
     request_timeout_s: float = Field(600.0, gt=0, description="server-side cap on one request's scoring time")
     grace_s: float = Field(10.0, ge=0, description="on shutdown, how long in-flight requests may finish")

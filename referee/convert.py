@@ -8,7 +8,7 @@ malformed request fails with a message naming the field, e.g.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from google.protobuf import json_format
@@ -24,14 +24,50 @@ from sandbox.types import Comparator, ExecuteResult, OutputMatch
 __all__ = [
     "execute_response_to_json",
     "execute_result_to_proto",
+    "reference_from_label",
     "reward_info_to_proto",
+    "sample_from_json",
     "sample_from_proto",
     "sample_result_from_proto",
     "sample_result_to_proto",
     "sample_to_proto",
+    "spec_from_json",
     "specs_from_proto",
     "specs_to_proto",
 ]
+
+
+def sample_from_json(s: Mapping[str, Any]) -> pb.Sample:
+    """A sample in the API's JSON shape (`{"id", "completion", "math": {"gold"}}` …) as a message;
+    `dataset_row.row` may be the row itself rather than its JSON text."""
+    s = dict(s)
+    row = s.get("dataset_row")
+    if isinstance(row, dict) and "row" in row:
+        s["dataset_row"] = {
+            **{k: v for k, v in row.items() if k != "row"},
+            "row_json": json.dumps(row["row"]),
+        }
+    return json_format.ParseDict(s, pb.Sample())
+
+
+def spec_from_json(r: RewardSpec | str | Mapping[str, Any]) -> RewardSpec:
+    """A reward named by a string, or `{"name", "weight", "params"}`."""
+    if isinstance(r, RewardSpec):
+        return r
+    if isinstance(r, str):
+        return RewardSpec(r)
+    return RewardSpec(r["name"], r.get("weight", 1.0), r.get("params", {}))
+
+
+def reference_from_label(label: Any) -> dict[str, Any]:
+    """A trainer's label or ground truth as a sample's reference, in the API's JSON shape: a string
+    (or number) is a math gold; a mapping is `{"gold": …}` or code tests (`{"language",
+    "test_code", "entry_point"}` / `{"cases"}`)."""
+    if isinstance(label, Mapping):
+        if "gold" in label:
+            return {"math": {"gold": str(label["gold"])}}
+        return {"code": dict(label)}
+    return {"math": {"gold": str(label)}}
 
 
 def _code_from_proto(c: pb.CodeReference, where: str) -> CodeReference:

@@ -12,12 +12,12 @@ grows without bound.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 import grpc
@@ -35,7 +35,9 @@ from referee.convert import (
     specs_from_proto,
 )
 from referee.engine import Engine
+from referee.http import HttpFace
 from referee.metrics import Metrics
+from referee.service import RETRY_AFTER_MS, Overloaded, Service
 from referee.v1 import referee_pb2 as pb
 from referee.v1 import referee_pb2_grpc as pb_grpc
 from rewards import InvalidRequest, Sample, all_rewards
@@ -44,16 +46,11 @@ from sandbox import ExecuteSpec, InvalidSpec
 from sandbox.image import package_versions
 from sandbox.languages import LANGUAGES
 
-__all__ = ["RewardServicer", "serve", "start_server"]
+__all__ = ["RewardServicer", "Running", "serve", "start_server"]
 
 log = logging.getLogger("referee.server")
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["RewardService"].full_name
-RETRY_AFTER_MS = 500  # the hint sent with RESOURCE_EXHAUSTED
 T = TypeVar("T")
-
-
-class Overloaded(Exception):
-    pass
 
 
 class _Undecodable:
@@ -118,66 +115,17 @@ def _status_of(method: str, exc: BaseException) -> tuple[grpc.StatusCode, str]:
 
 
 class RewardServicer(pb_grpc.RewardServiceServicer):
-    def __init__(self, engine: Engine, settings: Settings, metrics: Metrics) -> None:
-        self.engine = engine
-        self.limits = settings.server
-        self.metrics = metrics
-        self._in_flight = {"all": 0, "code": 0}
-        metrics.gauge("referee_in_flight_code_requests", "requests with code samples being scored now",
-                      lambda: self._in_flight["code"])  # fmt: skip
-        for state in ("idle", "busy"):
-
-            def containers(state: str = state) -> float:  # bound now, not when the loop has moved on
-                return engine.sandbox_stats()[state]
-
-            metrics.gauge(f"referee_sandbox_{state}_containers", f"sandbox containers {state}", containers)
-
-    @contextlib.contextmanager
-    def _admit(self, code: bool) -> Iterator[None]:
-        # Counters, not semaphores: waiting in an unbounded line is exactly what we refuse to do.
-        kinds = ("all", "code") if code else ("all",)
-        caps = {"all": self.limits.max_concurrent_requests, "code": self.limits.max_concurrent_code_requests}
-        for kind in kinds:
-            if self._in_flight[kind] >= caps[kind]:
-                raise Overloaded(
-                    f"server busy: {self._in_flight[kind]} {'code ' if kind == 'code' else ''}requests in "
-                    f"flight (limit {caps[kind]}); retry after ~{RETRY_AFTER_MS} ms with backoff"
-                )
-        for kind in kinds:
-            self._in_flight[kind] += 1
-        self.metrics.in_flight.inc()
-        try:
-            yield
-        finally:
-            for kind in kinds:
-                self._in_flight[kind] -= 1
-            self.metrics.in_flight.dec()
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.engine = service.engine
 
     def _parse_score(self, request: pb.ScoreRequest) -> tuple[list[Sample], list[RewardSpec]]:
-        if not request.samples:
-            raise InvalidRequest("samples: at least one sample is required")
-        if len(request.samples) > self.limits.max_samples_per_request:
-            raise InvalidRequest(
-                f"samples: {len(request.samples)} samples, more than max_samples_per_request="
-                f"{self.limits.max_samples_per_request}"
-            )
-        for i, s in enumerate(request.samples):
-            if len(s.completion) > self.limits.max_completion_chars:
-                raise InvalidRequest(
-                    f"samples[{i}].completion: {len(s.completion)} characters, more than "
-                    f"max_completion_chars={self.limits.max_completion_chars}"
-                )
+        self.service.check_batch(len(request.samples), [len(s.completion) for s in request.samples])
         samples = [sample_from_proto(s, f"samples[{i}]") for i, s in enumerate(request.samples)]
         return samples, specs_from_proto(request.rewards)
 
     async def _score(self, request: pb.ScoreRequest) -> pb.ScoreResponse:
-        samples, specs = self._parse_score(request)
-        with self._admit(code=any(s.code is not None for s in samples)):
-            results = await asyncio.wait_for(
-                self.engine.score(samples, specs, observe=self.metrics.observe_reward),
-                timeout=self.limits.request_timeout_s,
-            )
-        self.metrics.samples.inc(len(samples))
+        results = await self.service.score(*self._parse_score(request))
         return pb.ScoreResponse(
             request_id=request.request_id, results=[sample_result_to_proto(r) for r in results]
         )
@@ -219,17 +167,7 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
         context: grpc.aio.ServicerContext,
         extra: str = "",
     ) -> None:
-        """Every RPC's metrics and its one log line."""
-        self.metrics.requests.labels(method, code.name).inc()
-        self.metrics.request_seconds.labels(method).observe(seconds)
-        log.info(
-            "rpc method=%s code=%s ms=%.1f peer=%s%s",
-            method,
-            code.name,
-            seconds * 1000,
-            context.peer(),
-            extra,
-        )
+        self.service.record(method, code.name, seconds, context.peer(), extra)
 
     async def Score(self, request: pb.ScoreRequest, context: grpc.aio.ServicerContext) -> pb.ScoreResponse:
         return await self._unary("Score", context, request, lambda: self._score(request))
@@ -289,9 +227,7 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
             timeout_ms=request.limits.timeout_ms or None,
             memory_mb=request.limits.memory_mb or None,
         )
-        with self._admit(code=True):
-            result = await self.engine.execute(spec)
-        return execute_result_to_proto(result)
+        return execute_result_to_proto(await self.service.execute(spec))
 
     async def ListRewards(
         self, request: pb.ListRewardsRequest, context: grpc.aio.ServicerContext
@@ -328,19 +264,36 @@ def _server_options(settings: Settings) -> Sequence[tuple[str, int]]:
     return [("grpc.max_receive_message_length", size), ("grpc.max_send_message_length", size)]
 
 
-async def start_server(
-    settings: Settings, engine: Engine, *, warm_up: bool = True
-) -> tuple[grpc.aio.Server, int, Metrics]:
-    """Start a server on settings.server.host:port; returns it, the bound port and its metrics.
+@dataclass
+class Running:
+    """A started server: its gRPC face, its HTTP face when `server.http_port` is set, and the
+    `Service` both call."""
+
+    grpc: grpc.aio.Server
+    port: int
+    service: Service
+    http: HttpFace | None = None
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.service.metrics
+
+    async def stop(self, grace_s: float | None) -> None:
+        """Stop taking calls on both faces; let in-flight ones finish for up to `grace_s`."""
+        await asyncio.gather(self.grpc.stop(grace_s), *([self.http.stop()] if self.http else []))
+
+
+async def start_server(settings: Settings, engine: Engine, *, warm_up: bool = True) -> Running:
+    """Start a server on settings.server.host:port (and its HTTP face on http_port, if set).
 
     Health is NOT_SERVING until the engine has warmed up, then SERVING, so a load
     balancer never sends work to a replica whose pools are still starting.
     """
-    metrics = Metrics()
+    service = Service(engine, settings, Metrics())
     cfg = settings.server
     interceptors = [TokenInterceptor(cfg.token.get_secret_value())] if cfg.token else []
     server = grpc.aio.server(options=_server_options(settings), interceptors=interceptors)
-    server.add_generic_rpc_handlers((_service_handler(RewardServicer(engine, settings, metrics)),))
+    server.add_generic_rpc_handlers((_service_handler(RewardServicer(service)),))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection((SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
@@ -361,11 +314,21 @@ async def start_server(
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     await server.start()
+    running = Running(server, port, service)
+    if cfg.http_port is not None:
+        try:
+            running.http = await HttpFace.start(service, cfg.host, cfg.http_port)
+        except OSError as exc:
+            await server.stop(0)
+            raise PortInUse(
+                f"the HTTP port {cfg.host}:{cfg.http_port} cannot be bound ({exc.strerror}): choose "
+                "another with --http-port PORT (0: any free port)"
+            ) from None
     if warm_up:
         await engine.warm_up()
     for name in ("", SERVICE_NAME):
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    return server, port, metrics
+    return running
 
 
 class PortInUse(Exception):
@@ -375,9 +338,11 @@ class PortInUse(Exception):
 async def serve(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then drain in-flight requests and remove every container."""
     async with Engine(settings) as engine:
-        server, port, metrics = await start_server(settings, engine)
+        running = await start_server(settings, engine)
         host = settings.server.host
-        print(f"referee serving on {host}:{port}", flush=True)
+        print(f"referee serving on {host}:{running.port}", flush=True)
+        if running.http is not None:
+            print(f"http on http://{host}:{running.http.port}", flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -386,7 +351,7 @@ async def serve(settings: Settings) -> None:
             if settings.server.metrics_port is not None:
                 wanted = settings.server.metrics_port
                 try:
-                    metrics_port = metrics.serve(host, wanted)
+                    metrics_port = running.metrics.serve(host, wanted)
                 except OSError as exc:
                     raise PortInUse(
                         f"the metrics port {host}:{wanted} cannot be bound ({exc.strerror}): choose another "
@@ -396,4 +361,4 @@ async def serve(settings: Settings) -> None:
             await stop.wait()
         finally:
             log.info("shutting down: draining in-flight requests for up to %.0f s", settings.server.grace_s)
-            await server.stop(settings.server.grace_s)
+            await running.stop(settings.server.grace_s)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from sandbox.config import SandboxConfig
 from sandbox.errors import InvalidSpec, LimitTooHigh, SourceTooLarge
 
-__all__ = ["check_files", "check_sizes", "resolve_limits"]
+__all__ = ["check_files", "check_sizes", "compile_limit", "resolve_limits"]
 
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}")
 
@@ -34,7 +35,17 @@ def check_sizes(
     check_files(files or {})
 
 
-def check_files(files: dict[str, str]) -> None:
-    for name in files:
+def check_files(names: Iterable[str], field: str = "files") -> None:
+    for name in names:
         if not _FILE_NAME.fullmatch(name):
-            raise InvalidSpec(f"files: bad name {name!r}: plain names of [A-Za-z0-9_.-], no paths")
+            raise InvalidSpec(f"{field}: bad name {name!r}: plain names of [A-Za-z0-9_.-], no paths")
+
+
+def compile_limit(config: SandboxConfig, compile_timeout_ms: int | None) -> int:
+    """A compiler's CPU time limit: the request's, never above the server's (both scaled alike under
+    gVisor, see SandboxConfig.compile_limit_ms)."""
+    if compile_timeout_ms is None or compile_timeout_ms >= config.compile_timeout_ms:
+        return config.compile_limit_ms
+    if compile_timeout_ms < 1:
+        raise InvalidSpec(f"compile_timeout_ms: {compile_timeout_ms} is not a positive number of ms")
+    return config.compile_limit_ms * compile_timeout_ms // config.compile_timeout_ms

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import base64
 import dataclasses
 import re
 import secrets
@@ -28,7 +29,7 @@ from sandbox.guest.clock import BORDERLINE, wall_backstop_s
 from sandbox.guest.testplan import NoTests
 from sandbox.guest.testplan import plan as test_plan
 from sandbox.languages import LANGUAGES, PYJUDGE, Language, language
-from sandbox.limits import check_sizes, resolve_limits
+from sandbox.limits import check_files, check_sizes, compile_limit, resolve_limits
 from sandbox.pool import Pool
 from sandbox.types import (
     ExecuteResult,
@@ -103,16 +104,26 @@ class Sandbox:
         lang = language(spec.language)
         timeout_ms, memory_mb = resolve_limits(self.config, spec.timeout_ms, spec.memory_mb)
         check_sizes(self.config, spec.source, spec.stdin, spec.files)
+        check_files(spec.fetch_files, "fetch_files")
+        compile_ms = compile_limit(self.config, spec.compile_timeout_ms)
         files = {**spec.files, lang.filename: spec.source}
 
         async def visit(c: Container) -> ExecuteResult:
-            compiled = await self._compile(c, lang, files)
-            if compiled is not None:
-                return compiled
+            built = await self._build(c, lang, files, compile_ms)
+            if built is not None and built.status is not RunStatus.OK:
+                return dataclasses.replace(self._compile_error(built), compiled=built)
             reply = await self._exec(
-                c, lang.run, timeout_ms, stdin=spec.stdin, files={} if lang.compile else files, reset=True
+                c,
+                lang.run,
+                timeout_ms,
+                stdin=spec.stdin,
+                files={} if lang.compile else files,
+                reset=True,
+                fetch=spec.fetch_files,
             )
-            return _result(reply, timeout_ms)
+            result = _result(reply, timeout_ms)
+            fetched = {name: base64.b64decode(data) for name, data in reply.get("fetched", {}).items()}
+            return dataclasses.replace(result, compiled=built, files=fetched)
 
         try:
             return await self._visit(memory_mb, visit)
@@ -404,14 +415,24 @@ class Sandbox:
 
     async def _compile(self, c: Container, lang: Language, files: dict[str, str]) -> ExecuteResult | None:
         """Compile in the visit's work dir; None on success, else the COMPILE_ERROR result."""
+        built = await self._build(c, lang, files, self.config.compile_limit_ms)
+        return None if built is None or built.status is RunStatus.OK else self._compile_error(built)
+
+    async def _build(
+        self, c: Container, lang: Language, files: dict[str, str], limit_ms: int
+    ) -> ExecuteResult | None:
+        """The compiler's run in the visit's work dir (None for an interpreted language)."""
         if not lang.compile:
             return None
-        reply = await self._exec(c, lang.compile, self.config.compile_limit_ms, files=files, compiling=True)
-        result = _result(reply, self.config.compile_limit_ms)
-        if result.status is RunStatus.OK:
-            return None
+        reply = await self._exec(c, lang.compile, limit_ms, files=files, compiling=True)
+        result = _result(reply, limit_ms)
         if result.status is RunStatus.SANDBOX_ERROR:  # the compiler was starved: no verdict
             raise SandboxError(f"compiling: {result.detail}")
+        return result
+
+    @staticmethod
+    def _compile_error(result: ExecuteResult) -> ExecuteResult:
+        """The program's result when its compiler's run (`result`) did not succeed."""
         first = _first_error(result)
         return ExecuteResult(
             RunStatus.COMPILE_ERROR,
@@ -435,11 +456,15 @@ class Sandbox:
         reset: bool = False,
         compiling: bool = False,
         end_token: str = "",
+        fetch: tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        """`end_token`: a run with its own tests; the supervisor makes it the run's stdin."""
-        req = {"op": "exec", "argv": list(argv), "stdin": stdin, "files": files or {}}
+        """`end_token`: a run with its own tests; the supervisor makes it the run's stdin.
+        `fetch`: work-dir files it reads back after the run (the reply's `fetched`, base64)."""
+        req: dict[str, Any] = {"op": "exec", "argv": list(argv), "stdin": stdin, "files": files or {}}
         if end_token:
             req["end_token"] = end_token
+        if fetch:
+            req["fetch"] = list(fetch)
         return await self._call(c, req, timeout_ms, reset=reset, compiling=compiling)
 
     async def _call(

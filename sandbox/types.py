@@ -74,6 +74,10 @@ class ExecuteSpec:
     files: dict[str, str] = field(default_factory=dict)  # extra files in the work dir
     timeout_ms: int | None = None
     memory_mb: int | None = None
+    # The compiler's CPU time; None (and anything above it) is the server's compile_timeout_ms.
+    compile_timeout_ms: int | None = None
+    # Work-dir files to read back after the run (plain names, as `files`): ExecuteResult.files.
+    fetch_files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,10 @@ class ExecuteResult:
     wall_ms: float = 0.0
     detail: str = ""  # why, in a few words ("killed after 2000 ms", compiler message head)
     cpu_ms: float = 0.0  # CPU time of the run's processes, what its time limit counts
+    # The compiler's own run, for a compiled language that got as far as its compiler.
+    compiled: ExecuteResult | None = None
+    # The `fetch_files` the run left as regular files in its work dir (missing ones are absent).
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 class Comparator(StrEnum):

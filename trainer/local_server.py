@@ -37,8 +37,8 @@ def local_referee(**settings: Any) -> Iterator[str]:
 
     async def start() -> tuple[Any, Engine, int]:
         engine = Engine(cfg)
-        server, port, *_ = await start_server(cfg, engine, warm_up=False)  # (server, port, metrics)
-        return server, engine, port
+        running = await start_server(cfg, engine, warm_up=False)
+        return running, engine, running.port
 
     server, engine, port = run(start())
     try:

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from referee.client import DEFAULT_TARGET, DEFAULT_TIMEOUT_S, ClientSettings, RefereeClient
+from referee.convert import reference_from_label
 from rewards.types import UNSCORABLE
 
 __all__ = ["compute_score"]
@@ -41,14 +42,6 @@ def _client(target: str, timeout_s: float, token_file: str | None, tls_ca_file: 
         target=target, timeout_s=timeout_s, token_file=token_file, tls_ca_file=tls_ca_file
     )
     return settings.client()
-
-
-def _reference(ground_truth: Any) -> dict[str, Any]:
-    if isinstance(ground_truth, Mapping):
-        if "gold" in ground_truth:
-            return {"math": {"gold": str(ground_truth["gold"])}}
-        return {"code": dict(ground_truth)}
-    return {"math": {"gold": str(ground_truth)}}
 
 
 def compute_score(
@@ -69,7 +62,7 @@ def compute_score(
         "id": str(extra.get("index", "0")),
         "prompt": str(extra.get("question") or extra.get("prompt") or ""),
         "completion": solution_str,
-        **_reference(ground_truth),
+        **reference_from_label(ground_truth),
     }
     if extra.get("language"):
         sample["language"] = extra["language"]

@@ -21,6 +21,7 @@ under runc), well before the host cgroup's.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import ctypes
 import json
@@ -550,6 +551,29 @@ def write_judge_files(files: dict[str, str]) -> None:
         os.chmod(os.path.join(JUDGE_DIR, name), 0o644)
 
 
+def read_back(names: list[str], cap: int) -> dict[str, str]:
+    """The named work-dir files the run left, base64, up to `cap` bytes in all. Only regular files
+    directly in the work dir: a link is not followed and a FIFO never blocks us (O_NONBLOCK); a
+    file that is missing, not regular, or past the cap is left out."""
+    fetched, left = {}, cap
+    for name in names:
+        if "/" in name or name in ("", ".", ".."):
+            raise ValueError(f"bad file name {name!r}")
+        try:
+            fd = os.open(os.path.join(RUN_DIR, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        with open(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > left:
+                continue
+            data = f.read(left + 1)
+        if len(data) <= left:
+            fetched[name] = base64.b64encode(data).decode()
+            left -= len(data)
+    return fetched
+
+
 def remove_files(names: list[str]) -> None:
     """Files we wrote for one run only (a checker's answer file): gone before the next run."""
     for name in names:
@@ -676,6 +700,8 @@ def handle(req: dict) -> dict:
         write_judge_files(req.get("judge_files", {}))
         write_files(req.get("files", {}))
         result = run(req, req["argv"])
+        if req.get("fetch"):
+            result["fetched"] = read_back(req["fetch"], req["output_cap_bytes"])
         remove_files(req.get("remove_after", []))
     elif op == "pyjudge":
         result = run(req, lambda: pyjudge.main(req))
