@@ -110,6 +110,8 @@ class ServerProcess:
             lines.append(line)
             if m := re.search(r"referee serving on ([\d.]+):(\d+)", line):
                 self.target = f"{m[1]}:{m[2]}"
+            if m := re.search(r"http on (http://\S+)", line):
+                self.http_url = m[1]
             if m := re.search(r"metrics on (http://\S+)", line):
                 self.metrics_url = m[1]
                 break
