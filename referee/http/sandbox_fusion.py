@@ -93,18 +93,17 @@ def _files(files: dict[str, str | None]) -> dict[str, str]:
     return out
 
 
+# Our run statuses as SandboxFusion's, per run (else "Finished") and for the whole (else "Failed").
+_RUN_STATUS = {RunStatus.SANDBOX_ERROR: "Error", RunStatus.TIMEOUT: "TimeLimitExceeded"}
+_STATUS = {RunStatus.OK: "Success", RunStatus.SANDBOX_ERROR: "SandboxError"}
+
+
 def _command(r: ExecuteResult) -> dict[str, Any]:
     """One of our runs as SandboxFusion's CommandRunResult."""
-    if r.status is RunStatus.SANDBOX_ERROR:
-        status = "Error"
-    elif r.status is RunStatus.TIMEOUT:
-        status = "TimeLimitExceeded"
-    else:
-        status = "Finished"
     # A run that did not pass never reads as return code 0, whatever ended it.
     code = 0 if r.status is RunStatus.OK else (r.exit_code or 1)
     return {
-        "status": status,
+        "status": _RUN_STATUS.get(r.status, "Finished"),
         "execution_time": round(r.wall_ms / 1000, 6),
         "return_code": code,
         "stdout": r.stdout,
@@ -112,37 +111,35 @@ def _command(r: ExecuteResult) -> dict[str, Any]:
     }
 
 
-def response(r: ExecuteResult, notes: list[str]) -> dict[str, Any]:
-    """SandboxFusion's RunCodeResponse for our result `r`."""
-    compile_result = _command(r.compiled) if r.compiled is not None else None
-    run_result = None if r.status is RunStatus.COMPILE_ERROR else _command(r)
-    if r.status is RunStatus.OK:
-        status = "Success"
-    elif r.status is RunStatus.SANDBOX_ERROR:
-        status = "SandboxError"
-    else:
-        status = "Failed"
-    message = "; ".join([*notes, *([f"{r.status.value}: {r.detail}"] if r.detail else [])])
+def _body(status: str, message: str, **results: Any) -> dict[str, Any]:
+    """A RunCodeResponse; `results`: compile_result, run_result, files."""
     return {
         "status": status,
         "message": message,
-        "compile_result": compile_result,
-        "run_result": run_result,
+        "compile_result": results.get("compile_result"),
+        "run_result": results.get("run_result"),
         "executor_pod_name": os.environ.get("MY_POD_NAME") or socket.gethostname(),
-        "files": {name: base64.b64encode(data).decode() for name, data in r.files.items()},
+        "files": results.get("files", {}),
     }
+
+
+def response(r: ExecuteResult, notes: list[str]) -> dict[str, Any]:
+    """SandboxFusion's RunCodeResponse for our result `r`."""
+    return _body(
+        _STATUS.get(r.status, "Failed"),
+        "; ".join([*notes, *([f"{r.status.value}: {r.detail}"] if r.detail else [])]),
+        compile_result=_command(r.compiled) if r.compiled is not None else None,
+        run_result=None if r.status is RunStatus.COMPILE_ERROR else _command(r),
+        files={name: base64.b64encode(data).decode() for name, data in r.files.items()},
+    )
 
 
 def _unsupported(name: str) -> dict[str, Any]:
-    return {
-        "status": "SandboxError",
-        "message": f"language {name!r} is not supported here; supported: {', '.join(SANDBOX_FUSION_LANGUAGES)} "
+    return _body(
+        "SandboxError",
+        f"language {name!r} is not supported here; supported: {', '.join(SANDBOX_FUSION_LANGUAGES)} "
         "(and referee's own names: see ListLanguages)",
-        "compile_result": None,
-        "run_result": None,
-        "executor_pod_name": os.environ.get("MY_POD_NAME") or socket.gethostname(),
-        "files": {},
-    }
+    )
 
 
 async def run_code(request: web.Request) -> web.Response:

@@ -489,6 +489,13 @@ def build_judge(req: dict) -> dict:
     return result
 
 
+def in_dir(directory: str, name: str) -> str:
+    """The path of `name` directly in `directory`; ValueError for anything but a plain name."""
+    if "/" in name or name in ("", ".", ".."):
+        raise ValueError(f"bad file name {name!r}")
+    return os.path.join(directory, name)
+
+
 def write_private_files(files: dict[str, str]) -> str:
     """The interactor's own directory: its uid's, mode 0700; the program's uid cannot enter."""
     private = os.path.join(JUDGE_DIR, "private")
@@ -498,9 +505,7 @@ def write_private_files(files: dict[str, str]) -> str:
     os.chown(private, owner, owner)
     os.chmod(private, 0o700)
     for name, content in files.items():
-        if "/" in name or name in ("", ".", ".."):
-            raise ValueError(f"bad file name {name!r}")
-        path = os.path.join(private, name)
+        path = in_dir(private, name)
         if os.path.lexists(path):
             remove_tree(path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -527,9 +532,7 @@ def count_files(cap: int) -> int:
 
 def write_files(files: dict[str, str]) -> None:
     for name, content in files.items():
-        if "/" in name or name in ("", ".", ".."):
-            raise ValueError(f"bad file name {name!r}")
-        path = os.path.join(RUN_DIR, name)
+        path = in_dir(RUN_DIR, name)
         if os.path.lexists(path):  # an earlier run of this visit may have left a link there
             remove_tree(path)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
@@ -544,11 +547,10 @@ def write_judge_files(files: dict[str, str]) -> None:
     os.makedirs(JUDGE_DIR, 0o755, exist_ok=True)
     os.chmod(JUDGE_DIR, 0o755)
     for name, content in files.items():
-        if "/" in name or name in ("", ".", ".."):
-            raise ValueError(f"bad file name {name!r}")
-        with open(os.path.join(JUDGE_DIR, name), "w") as f:
+        path = in_dir(JUDGE_DIR, name)
+        with open(path, "w") as f:
             f.write(content)
-        os.chmod(os.path.join(JUDGE_DIR, name), 0o644)
+        os.chmod(path, 0o644)
 
 
 def read_back(names: list[str], cap: int) -> dict[str, str]:
@@ -557,10 +559,8 @@ def read_back(names: list[str], cap: int) -> dict[str, str]:
     file that is missing, not regular, or past the cap is left out."""
     fetched, left = {}, cap
     for name in names:
-        if "/" in name or name in ("", ".", ".."):
-            raise ValueError(f"bad file name {name!r}")
         try:
-            fd = os.open(os.path.join(RUN_DIR, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            fd = os.open(in_dir(RUN_DIR, name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             continue
         with open(fd, "rb") as f:
