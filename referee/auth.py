@@ -7,13 +7,15 @@ balancers and Kubernetes probes (which cannot send a token) still see readiness.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
 
-__all__ = ["TokenInterceptor", "bearer", "check_bearer"]
+__all__ = ["TokenInterceptor", "basic_as_bearer", "bearer", "check_bearer"]
 
 _OPEN_PREFIXES = ("/grpc.health.v1.Health/",)
 
@@ -38,6 +40,22 @@ def check_bearer(sent: str | None, token: str) -> str | None:
     if not hmac.compare_digest(str(sent).encode(), f"Bearer {token}".encode()):
         return "wrong token"
     return None
+
+
+def basic_as_bearer(sent: str | None) -> str | None:
+    """An HTTP `Basic` credential read as `Bearer <password>`; anything else unchanged.
+
+    verl's SandboxFusion caller and OpenRLHF's reward client send no headers of their own,
+    but both (requests, aiohttp) turn a URL's `user:password@` into Basic auth, so
+    `http://referee:<token>@host:port/run_code` is how an unchanged trainer carries the token.
+    """
+    if sent is None or not sent.startswith("Basic "):
+        return sent
+    try:
+        _, _, password = base64.b64decode(sent[6:], validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return sent
+    return f"Bearer {password}"
 
 
 class TokenInterceptor(grpc.aio.ServerInterceptor):

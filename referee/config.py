@@ -60,6 +60,16 @@ class ServerConfig(BaseModel):
     max_concurrent_code_requests: int = Field(
         64, ge=1, description="of those, requests with code samples (they hold sandbox containers)"
     )
+    http_queue_wait_s: float = Field(
+        10.0,
+        ge=0,
+        description="how long an HTTP request waits for a free slot before it is refused: HTTP "
+        "clients (verl's SandboxFusion caller) retry only a 504, so a 429 would score a correct "
+        "program 0",
+    )
+    max_queued_requests: int = Field(
+        1024, ge=0, description="HTTP requests waiting for a slot at once; beyond this, refused at once"
+    )
     metrics_port: int | None = Field(
         9464, ge=0, le=65535, description="Prometheus /metrics port on `host` (0: any free port, null: off)"
     )

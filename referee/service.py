@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from referee.config import Settings
 from referee.engine import Engine
@@ -36,6 +36,8 @@ class Service:
         self.limits = settings.server
         self.metrics = metrics
         self._in_flight = {"all": 0, "code": 0}
+        self._waiting = 0
+        self._freed = asyncio.Condition()
         metrics.gauge("referee_in_flight_code_requests", "requests with code samples being scored now",
                       lambda: self._in_flight["code"])  # fmt: skip
         for state in ("idle", "busy"):
@@ -45,19 +47,28 @@ class Service:
 
             metrics.gauge(f"referee_sandbox_{state}_containers", f"sandbox containers {state}", containers)
 
-    @contextlib.contextmanager
-    def admit(self, code: bool) -> Iterator[None]:
-        # Counters, not semaphores: waiting in an unbounded line is exactly what we refuse to do.
+    @contextlib.asynccontextmanager
+    async def admit(self, code: bool, wait_s: float = 0.0) -> AsyncIterator[None]:
+        """A slot under the in-flight caps, waiting up to `wait_s` for one in a bounded line.
+        gRPC clients get an immediate RESOURCE_EXHAUSTED and back off (wait_s=0); HTTP clients
+        that only retry a timeout wait here instead. Never an unbounded queue."""
         kinds = ("all", "code") if code else ("all",)
-        caps = {"all": self.limits.max_concurrent_requests, "code": self.limits.max_concurrent_code_requests}
-        for kind in kinds:
-            if self._in_flight[kind] >= caps[kind]:
-                raise Overloaded(
-                    f"server busy: {self._in_flight[kind]} {'code ' if kind == 'code' else ''}requests in "
-                    f"flight (limit {caps[kind]}); retry after ~{RETRY_AFTER_MS} ms with backoff"
-                )
-        for kind in kinds:
-            self._in_flight[kind] += 1
+        if wait_s and self._waiting >= self.limits.max_queued_requests:
+            wait_s = 0.0
+        deadline = asyncio.get_running_loop().time() + wait_s
+        async with self._freed:
+            self._waiting += 1
+            try:
+                while (busy := self._busy(kinds)) is not None:
+                    left = deadline - asyncio.get_running_loop().time()
+                    if left <= 0:
+                        raise Overloaded(busy)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._freed.wait(), left)
+            finally:
+                self._waiting -= 1
+            for kind in kinds:
+                self._in_flight[kind] += 1
         self.metrics.in_flight.inc()
         try:
             yield
@@ -65,6 +76,19 @@ class Service:
             for kind in kinds:
                 self._in_flight[kind] -= 1
             self.metrics.in_flight.dec()
+            async with self._freed:
+                self._freed.notify_all()  # waiters re-check: a freed "all" slot may not be a code slot
+
+    def _busy(self, kinds: Sequence[str]) -> str | None:
+        """Why there is no slot now; None when there is one."""
+        caps = {"all": self.limits.max_concurrent_requests, "code": self.limits.max_concurrent_code_requests}
+        for kind in kinds:
+            if self._in_flight[kind] >= caps[kind]:
+                return (
+                    f"server busy: {self._in_flight[kind]} {'code ' if kind == 'code' else ''}requests in "
+                    f"flight (limit {caps[kind]}); retry after ~{RETRY_AFTER_MS} ms with backoff"
+                )
+        return None
 
     def check_batch(
         self, count: int, completion_chars: Sequence[int], field: str = "samples", part: str = ".completion"
@@ -85,9 +109,11 @@ class Service:
                     f"max_completion_chars={self.limits.max_completion_chars}"
                 )
 
-    async def score(self, samples: Sequence[Sample], specs: Sequence[RewardSpec]) -> list[SampleResult]:
+    async def score(
+        self, samples: Sequence[Sample], specs: Sequence[RewardSpec], wait_s: float = 0.0
+    ) -> list[SampleResult]:
         """Score one batch (checked with `check_batch` first); InvalidRequest, Overloaded, TimeoutError."""
-        with self.admit(code=any(s.code is not None for s in samples)):
+        async with self.admit(any(s.code is not None for s in samples), wait_s):
             results = await asyncio.wait_for(
                 self.engine.score(samples, specs, observe=self.metrics.observe_reward),
                 timeout=self.limits.request_timeout_s,
@@ -95,8 +121,8 @@ class Service:
         self.metrics.samples.inc(len(samples))
         return results
 
-    async def execute(self, spec: ExecuteSpec) -> ExecuteResult:
-        with self.admit(code=True):
+    async def execute(self, spec: ExecuteSpec, wait_s: float = 0.0) -> ExecuteResult:
+        async with self.admit(True, wait_s):
             return await self.engine.execute(spec)
 
     def record(self, method: str, code: str, seconds: float, peer: str, extra: str = "") -> None:

@@ -80,6 +80,19 @@ def test_run_code_clamps_limits_and_says_so(http: str) -> None:
     assert "run_timeout" in body["message"] and "memory_limit_MB" in body["message"]
 
 
+def test_run_code_null_limits_are_the_defaults(http: str) -> None:
+    # verl's default_compute_score, called without memory_limit_mb, sends null.
+    nulls = {
+        "memory_limit_MB": None,
+        "compile_timeout": None,
+        "run_timeout": None,
+        "files": None,
+        "fetch_files": None,
+    }
+    body = post(http, "/run_code", verl_payload("print(6 * 7)") | nulls).json()
+    assert body["status"] == "Success" and body["run_result"]["stdout"] == "42\n", body
+
+
 def test_run_code_files_and_fetch_files_never_follow_links(http: str) -> None:
     code = (
         "import os\nprint(open('in.txt').read())\nopen('out.txt', 'w').write('made')\n"

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from referee.auth import check_bearer
+from referee.auth import basic_as_bearer, check_bearer
 from referee.http import openrlhf, sandbox_fusion
 from referee.http.common import SERVICE, http_error
 from referee.service import RETRY_AFTER_MS, Overloaded, Service
@@ -46,7 +46,9 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         token = service.limits.token
         if token is not None and request.path not in _OPEN_PATHS:
-            refused = check_bearer(request.headers.get("Authorization"), token.get_secret_value())
+            refused = check_bearer(
+                basic_as_bearer(request.headers.get("Authorization")), token.get_secret_value()
+            )
             if refused is not None:
                 raise http_error(401, refused)
         response = await handler(request)

@@ -146,5 +146,5 @@ async def get_reward(request: web.Request) -> web.Response:
     samples, missing = _samples(req)
     if missing:
         log.warning("get_reward: queries %s do not contain their prompt: not scored (0, unscorable)", missing)
-    results = await service.score(samples, specs) if samples else []
+    results = await service.score(samples, specs, service.limits.http_queue_wait_s) if samples else []
     return web.json_response(_answer(len(req.query), results, [s.name for s in specs]))

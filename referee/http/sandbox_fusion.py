@@ -26,9 +26,10 @@ import socket
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from referee.http.common import SERVICE, http_error, read_json
+from referee.service import Overloaded
 from sandbox import ExecuteResult, ExecuteSpec, RunStatus, SandboxConfig
 from sandbox.errors import UnsupportedLanguage
 from sandbox.languages import language
@@ -55,6 +56,16 @@ class RunCodeRequest(BaseModel):
     stdin: str | None = None
     files: dict[str, str | None] = Field(default_factory=dict)
     fetch_files: list[str] = Field(default_factory=list)
+
+    @field_validator(
+        "compile_timeout", "run_timeout", "memory_limit_MB", "files", "fetch_files", mode="before"
+    )
+    @classmethod
+    def _null_is_default(cls, value: Any, info: ValidationInfo) -> Any:
+        # verl sends `"memory_limit_MB": null` when its caller passed none (default_compute_score).
+        if value is None:
+            return cls.model_fields[info.field_name or ""].get_default(call_default_factory=True)
+        return value
 
 
 class Limits:
@@ -160,5 +171,10 @@ async def run_code(request: web.Request) -> web.Response:
         compile_timeout_ms=limits.compile_ms,
         fetch_files=tuple(req.fetch_files),
     )
-    result = await service.execute(spec)
+    try:
+        result = await service.execute(spec, wait_s=service.limits.http_queue_wait_s)
+    except Overloaded as exc:
+        # verl's call_sandbox_api retries a 504 (with backoff) and nothing else: a 429 would
+        # become its "api error" and score a correct program 0.
+        raise http_error(504, str(exc)) from None
     return web.json_response(response(result, limits.notes))
