@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything referee needs on a Debian 12 machine, as root; safe to run again.
-#   - Debian packages: Docker engine, debootstrap (offline image build), gVisor (runsc)
+#   - Debian packages: Docker engine, docker-compose, debootstrap (offline image build), gVisor (runsc)
 #   - dockerd started in the background when no daemon answers (no systemd needed)
 #   - .venv at the repository root with referee and its dev + trainer extras
 #   - the sandbox image referee-sandbox:<version>, built offline
@@ -12,6 +12,7 @@ need_apt=()
 command -v dockerd >/dev/null || need_apt+=(docker.io)
 command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 command -v runsc >/dev/null || need_apt+=(runsc)
+command -v docker-compose >/dev/null || need_apt+=(docker-compose)  # tests/deploy bring up deploy/compose.yaml
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 if ((${#need_apt[@]})); then
   log "installing ${need_apt[*]}"
