@@ -15,9 +15,6 @@ for HTTP, the async referee client for gRPC). Starts its own `referee serve --ht
 from __future__ import annotations
 
 import asyncio
-import os
-import re
-import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -31,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from referee.client import AsyncRefereeClient  # noqa: E402
+from referee.process import ServerProcess  # noqa: E402
 
 PROGRAM = "a, b = map(int, input().split())\nprint(a + b)\n"
 TEMPLATE = "<|im_start|>user\nWhat is {a}/{b} + 1/{b}?<|im_end|>\n<|im_start|>assistant\n"
@@ -117,36 +115,17 @@ async def cell(http: str, target: str, workload: str, face: str, conc: int, seco
             f"{percentile(lat, 0.99):>8.1f} {len(lat) / elapsed:>9.1f} {unit}")  # fmt: skip
 
 
-def start_server() -> tuple[subprocess.Popen[str], str, str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "referee.cli", "serve", "--port", "0", "--http-port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "REFEREE_SERVER__METRICS_PORT": "0"},
-    )  # fmt: skip
-    assert proc.stdout is not None
-    target = None
-    for line in proc.stdout:
-        if m := re.search(r"serving on (\S+)", line):
-            target = m[1]
-        if (m := re.search(r"http on (\S+)", line)) and target:
-            return proc, target, m[1]
-    raise RuntimeError("server did not start")
-
-
 def main(
     seconds: Annotated[float, typer.Option(help="per cell")] = 8.0,
     concurrency: Annotated[str, typer.Option(help="comma-separated")] = "1,8,32",
 ) -> None:
-    proc, target, http = start_server()
-    try:
+    with ServerProcess("--http-port", "0", cwd=ROOT) as srv:
+        target, http = srv.target, str(srv.http_url)
         print(f"{'workload':<10} {'face':<5} {'conc':>4} {'reqs':>6} {'p50 ms':>8} {'p99 ms':>8} {'rate':>9}")
         for workload in ("run_code", "get_reward"):
             for conc in map(int, concurrency.split(",")):
                 for face in ("grpc", "http"):
                     print(asyncio.run(cell(http, target, workload, face, conc, seconds)), flush=True)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=60)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from referee.client import AsyncRefereeClient, RefereeError  # noqa: E402
+from referee.process import ServerProcess  # noqa: E402
 
 GROUP = 16
 FUNC_OK = "def solve(x):\n    return x * 2 + 1\n"
@@ -141,19 +142,6 @@ def baseline_code(seconds: float) -> float:
     return n / seconds
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "referee.cli", "serve", "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "REFEREE_SERVER__METRICS_PORT": "0"},
-    )  # fmt: skip
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if m := re.search(r"serving on (\S+)", line):
-            return proc, m[1]
-    raise RuntimeError("server did not start")
-
-
 def main(
     server: Annotated[str | None, typer.Option(help="HOST:PORT; default: start one")] = None,
     seconds: Annotated[float, typer.Option(help="per cell")] = 8.0,
@@ -162,7 +150,8 @@ def main(
 ) -> None:
     proc = None
     if server is None:
-        proc, server = start_server()
+        proc = ServerProcess(cwd=ROOT)
+        server = proc.target
     try:
         cores = os.cpu_count() or 1
         base = {"math": baseline_math(seconds), "code": baseline_code(seconds)}
@@ -180,8 +169,7 @@ def main(
                       f"{row.p50_ms:>8.1f} {row.p99_ms:>8.1f} {row.groups_per_s:>9.2f} {ratio:>7.2f} {ratio / cores:>12.0%}")  # fmt: skip
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=60)
+            proc.stop()
 
 
 if __name__ == "__main__":

@@ -98,6 +98,38 @@ def serve(
         raise _fail(str(exc)) from None
 
 
+@app.command("ray")
+def ray_(
+    replicas: Annotated[int, typer.Option(help="how many `referee serve` replicas", min=1)] = 2,
+    address: Annotated[str, typer.Option(help="the Ray cluster to join")] = "auto",
+    cpus_per_replica: Annotated[float, typer.Option(help="CPUs Ray reserves for each", min=0.1)] = 1.0,
+) -> None:
+    """Run N replicas on a Ray cluster (one actor each, spread over its nodes), print the
+    client target and HTTP URLs, and stop them all on SIGINT/SIGTERM (`referee[ray]`)."""
+    import signal
+    import threading
+
+    try:
+        import ray
+
+        from referee.ray_replicas import start_replicas
+    except ImportError as exc:
+        raise _fail(f"referee ray needs Ray: pip install 'referee[ray]' ({exc})") from None
+    ray.init(address=address, log_to_driver=False)
+    running = start_replicas(replicas, cpus_per_replica=cpus_per_replica)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"referee replicas: {running.target}", flush=True)
+    for url in running.http_urls:
+        print(f"http on {url}", flush=True)
+    try:
+        stop.wait()
+    finally:
+        running.stop()
+        ray.shutdown()
+
+
 @app.command("exec")
 def exec_(
     file: Annotated[Path, typer.Argument(help="program source file", exists=True, dir_okay=False)],

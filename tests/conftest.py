@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import os
-import re
-import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,6 +13,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+import referee.process
 from referee.client import RefereeClient
 from rewards.math import MathConfig, MathVerifier
 from sandbox import Sandbox, SandboxConfig
@@ -90,45 +86,14 @@ def wait_serving(target: str, timeout_s: float = 120.0, tls_ca_file: Path | None
     raise TimeoutError(f"server at {target} not SERVING after {timeout_s} s")
 
 
-class ServerProcess:
-    """`referee serve --port 0` in a subprocess; the bound port is read from its first line."""
+class ServerProcess(referee.process.ServerProcess):
+    """`referee serve --port 0` from the checkout, returned once its health says SERVING."""
 
     def __init__(
         self, *args: str, env: dict[str, str] | None = None, tls_ca_file: Path | None = None
     ) -> None:
-        self.proc = subprocess.Popen(
-            [*REFEREE, "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "REFEREE_SERVER__METRICS_PORT": "0", **(env or {})},
-        )
-        assert self.proc.stdout is not None
-        lines = []
-        for line in self.proc.stdout:
-            lines.append(line)
-            if m := re.search(r"referee serving on ([\d.]+):(\d+)", line):
-                self.target = f"{m[1]}:{m[2]}"
-            if m := re.search(r"http on (http://\S+)", line):
-                self.http_url = m[1]
-            if m := re.search(r"metrics on (http://\S+)", line):
-                self.metrics_url = m[1]
-                break
-        else:
-            raise RuntimeError("server exited before serving:\n" + "".join(lines))
-        # Keep reading its log: a full pipe would block the server's event loop on its next log line.
-        self.log = collections.deque(lines, maxlen=200)
-        threading.Thread(target=self.log.extend, args=(self.proc.stdout,), daemon=True).start()
+        super().__init__(*args, env=env, cwd=ROOT)
         wait_serving(self.target, tls_ca_file=tls_ca_file)
-
-    def stop(self) -> int:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=60)
-        finally:
-            if self.proc.poll() is None:
-                self.proc.kill()
 
 
 @pytest.fixture(scope="session")
