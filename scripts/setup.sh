@@ -56,7 +56,7 @@ log "installing Python packages into .venv"
 .venv/bin/pip install -q --upgrade pip
 # The CPU build of torch first: a bare `torch` requirement would pull a multi-GB CUDA build.
 .venv/bin/python -c 'import torch' 2>/dev/null || .venv/bin/pip install -q 'torch==2.13.0'
-.venv/bin/pip install -q -e '.[dev,trainer]'
+.venv/bin/pip install -q -e '.[dev,trainer,ray]'
 
 # The trainers' own client code, for tests/clients: verl's SandboxFusion scorer and reward
 # managers, OpenRLHF's remote-reward client. --no-deps keeps out their GPU stacks (vllm,
@@ -64,7 +64,7 @@ log "installing Python packages into .venv"
 if ! .venv/bin/python -c 'import verl, openrlhf' 2>/dev/null; then
   log "installing verl and openrlhf client code (no GPU dependencies)"
   .venv/bin/pip install -q --no-deps 'verl==0.9.1' 'openrlhf==0.11.2'
-  .venv/bin/pip install -q 'tensordict>=0.8,<=0.10,!=0.9.0' omegaconf codetiming pylatexenc hydra-core 'ray[default]'
+  .venv/bin/pip install -q 'tensordict>=0.8,<=0.10,!=0.9.0' omegaconf codetiming pylatexenc hydra-core
   # openrlhf's wheel ships a top-level `tests` package that would shadow ours.
   rm -rf .venv/lib/python3*/site-packages/tests
 fi
