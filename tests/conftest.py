@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import time
@@ -21,6 +22,10 @@ from sandbox.container import POOL_LABEL
 from tests.sandboxes import started_sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
+# Ray clusters the tests start keep every address on loopback (Ray's single-machine IP choice,
+# read once when `ray` is first imported: verl imports it, so it is set here, before any test
+# module). Otherwise Ray binds the host's outward address, which tests never target.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 REFEREE = [sys.executable, "-m", "referee.cli"]
 
 
