@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from referee.client import AsyncRefereeClient
 from sandbox.container import LABEL, OWNER_LABEL
+from tests.deploy.groups import WANT, load
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -76,28 +76,6 @@ def port(index: int, inner: int) -> str:
     return compose("port", f"--index={index}", "referee", str(inner)).strip()
 
 
-def group(k: int) -> list[dict[str, object]]:
-    """Half right, half wrong: a lost or retried request must never turn a wrong one into credit."""
-    return [{"id": str(i), "prompt": "p", "completion": f"\\boxed{{{k + i % 2}}}", "math": {"gold": str(k)}}
-            for i in range(16)]  # fmt: skip
-
-
-async def load(target: str, groups: int, concurrency: int, kill: str | None = None) -> list[list[float]]:
-    out: list[list[float]] = [[] for _ in range(groups)]
-    queue = list(range(groups))
-    async with AsyncRefereeClient(target, timeout_s=120, retries=4) as client:
-
-        async def worker() -> None:
-            while queue:
-                k = queue.pop()
-                out[k] = [r.total for r in await client.score(group(k), ["accuracy"])]
-                if kill and k == groups // 2:
-                    await asyncio.to_thread(docker, "kill", kill)
-
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return out
-
-
 def scored(container: str) -> int:
     """Score calls answered by one replica, from its per-request log lines."""
     logs = subprocess.run(["docker", "logs", container], capture_output=True, text=True, timeout=60)
@@ -112,10 +90,10 @@ def test_http_face_on_a_replica(replicas: dict[str, str]) -> None:
 
 def test_load_spreads_over_replicas_and_survives_a_killed_one(replicas: dict[str, str]) -> None:
     target = ",".join(port(i, 50051) for i in range(1, REPLICAS + 1))
-    want = [[1.0 - i % 2 for i in range(16)]]
-    assert asyncio.run(load(target, 300, 6)) == want * 300
+    assert asyncio.run(load(target, 300)) == [WANT] * 300
     counts = [scored(c) for c in replicas]
     assert min(counts) >= 0.1 * sum(counts), counts  # round_robin over all three
 
     victim = next(iter(replicas))
-    assert asyncio.run(load(target, 300, 6, kill=victim)) == want * 300  # nothing lost, no credit
+    lost = asyncio.run(load(target, 300, at_half=lambda: docker("kill", victim)))
+    assert lost == [WANT] * 300  # nothing lost, no credit

@@ -20,10 +20,10 @@ import ray
 import requests
 from ray.cluster_utils import Cluster
 
-from referee.client import AsyncRefereeClient
 from referee.ray_replicas import start_replicas
 from sandbox.container import OWNER_LABEL
 from tests.conftest import labelled_containers
+from tests.deploy.groups import WANT, load
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -39,28 +39,6 @@ def cluster() -> Iterator[Cluster]:
     finally:
         ray.shutdown()
         c.shutdown()
-
-
-def group(k: int) -> list[dict[str, object]]:
-    """Half right, half wrong: a lost or retried request must never turn a wrong one into credit."""
-    return [{"id": str(i), "prompt": "p", "completion": f"\\boxed{{{k + i % 2}}}", "math": {"gold": str(k)}}
-            for i in range(16)]  # fmt: skip
-
-
-async def load(target: str, groups: int, on_half: object = None) -> list[list[float]]:
-    out: list[list[float]] = [[] for _ in range(groups)]
-    queue = list(range(groups))
-    async with AsyncRefereeClient(target, timeout_s=120, retries=4) as client:
-
-        async def worker() -> None:
-            while queue:
-                k = queue.pop()
-                out[k] = [r.total for r in await client.score(group(k), ["accuracy"])]
-                if on_half is not None and k == groups // 2:
-                    await asyncio.to_thread(on_half)  # type: ignore[arg-type]
-
-        await asyncio.gather(*(worker() for _ in range(6)))
-    return out
 
 
 def scored(metrics_url: str) -> float:
@@ -93,15 +71,16 @@ def test_replicas_spread_survive_a_lost_one_and_leave_nothing(cluster: Cluster) 
     try:
         assert all(a["target"].startswith("127.0.0.1:") for a in replicas.addresses)
         assert len({a["node_id"] for a in replicas.addresses}) == 3  # one per node
-        want = [[1.0 - i % 2 for i in range(16)]]
-        assert asyncio.run(load(replicas.target, 300)) == want * 300
+        assert asyncio.run(load(replicas.target, 300)) == [WANT] * 300
         counts = [scored(a["metrics_url"]) for a in replicas.addresses]
         assert min(counts) >= 0.1 * sum(counts), counts  # round_robin over all three
 
         def lose_one() -> None:
             ray.kill(replicas.actors[0])
 
-        assert asyncio.run(load(replicas.target, 300, lose_one)) == want * 300  # nothing lost, no credit
+        assert (
+            asyncio.run(load(replicas.target, 300, at_half=lose_one)) == [WANT] * 300
+        )  # nothing lost, no credit
     finally:
         replicas.stop()
     assert gone(pids), "a replica's server outlived its actor"
@@ -130,7 +109,7 @@ def test_referee_ray_command(cluster: Cluster) -> None:
         line = proc.stdout.readline()
         assert line.startswith("referee replicas: ipv4:127.0.0.1:"), line
         target = line.split(": ", 1)[1].strip()
-        assert asyncio.run(load(target, 20)) == [[1.0 - i % 2 for i in range(16)]] * 20
+        assert asyncio.run(load(target, 20)) == [WANT] * 20
         ports = [int(a.rsplit(":", 1)[1]) for a in target.removeprefix("ipv4:").split(",")]
         assert len(ports) == 2
         proc.send_signal(signal.SIGTERM)
