@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/load.py [--server HOST:PORT] [--seconds 10] [--concurrency 1,8,64]
 
 Workloads, each request one GRPO group of 16 completions:
-  math   16 math completions sharing a gold (half right, half near-miss wrong)
+  math-real  16 R1-style replies (1-32 kB) sharing a new gold of one of ten shapes
+             (benchmarks/math_workload.py: fractions ... matrices, big integers)
+  math   16 short (~40-character) math completions sharing a gold (half right, half near-miss wrong)
   code   16 Python completions, 5 assert tests each
   mixed  alternating math and code groups
 
@@ -23,6 +25,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from referee.client import AsyncRefereeClient, RefereeError  # noqa: E402
 from referee.process import ServerProcess  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from math_workload import make_group  # noqa: E402
 
 GROUP = 16
 FUNC_OK = "def solve(x):\n    return x * 2 + 1\n"
@@ -63,7 +69,15 @@ def code_group(k: int) -> list[dict[str, Any]]:
 
 # (k: which group, i: the worker's own request count) -> (samples, rewards). A mixed worker
 # alternates by its own count, so every worker sends as many math groups as code groups.
+def real_math_group(k: int) -> list[dict[str, Any]]:
+    """benchmarks/math_workload.py's realistic group k: a new gold of one of ten shapes, 1-32 kB replies."""
+    (gold, completions), _ = make_group(k, GROUP)
+    return [{"id": f"r{i}", "prompt": "p", "completion": c, "math": {"gold": gold}}
+            for i, c in enumerate(completions)]  # fmt: skip
+
+
 WORKLOADS = {
+    "math-real": lambda k, i: (real_math_group(k), ["accuracy"]),
     "math": lambda k, i: (math_group(k), ["accuracy"]),
     "code": lambda k, i: (code_group(k), ["code"]),
     "mixed": lambda k, i: (math_group(k), ["accuracy"]) if i % 2 else (code_group(k), ["code"]),
@@ -119,13 +133,13 @@ async def drive(target: str, workload: str, concurrency: int, seconds: float) ->
                percentile(latencies, 0.5) * 1e3, percentile(latencies, 0.99) * 1e3, len(latencies) / elapsed)  # fmt: skip
 
 
-def baseline_math(seconds: float) -> float:
+def baseline_math(seconds: float, group: Callable[[int], list[dict[str, Any]]] = math_group) -> float:
     """Groups/s of plain math-verify, one process, one completion at a time."""
     from math_verify import parse, verify
 
     n, stop_at = 0, time.perf_counter() + seconds
     while time.perf_counter() < stop_at:
-        for s in math_group(n):
+        for s in group(n):
             verify(parse(s["math"]["gold"]), parse(s["completion"]))
         n += 1
     return n / seconds
@@ -146,7 +160,7 @@ def main(
     server: Annotated[str | None, typer.Option(help="HOST:PORT; default: start one")] = None,
     seconds: Annotated[float, typer.Option(help="per cell")] = 8.0,
     concurrency: Annotated[str, typer.Option(help="comma-separated")] = "1,8,64",
-    workloads: Annotated[str, typer.Option(help="comma-separated")] = "math,code,mixed",
+    workloads: Annotated[str, typer.Option(help="comma-separated")] = "math-real,math,code,mixed",
 ) -> None:
     proc = None
     if server is None:
@@ -154,18 +168,19 @@ def main(
         server = proc.target
     try:
         cores = os.cpu_count() or 1
-        base = {"math": baseline_math(seconds), "code": baseline_code(seconds)}
+        base = {"math": baseline_math(seconds), "code": baseline_code(seconds),
+                "math-real": baseline_math(seconds, real_math_group)}  # fmt: skip
         base["mixed"] = 2 / (1 / base["math"] + 1 / base["code"])
         print(f"cores: {cores}; single-process baselines (groups/s): "
               + ", ".join(f"{k} {v:.1f}" for k, v in base.items()))  # fmt: skip
-        header = f"{'workload':8} {'conc':>4} {'reqs':>6} {'errors':>6} {'exhaust':>7} {'p50 ms':>8} {'p99 ms':>8} {'groups/s':>9} {'x base':>7} {'of CPU bound':>12}"
+        header = f"{'workload':10} {'conc':>4} {'reqs':>6} {'errors':>6} {'exhaust':>7} {'p50 ms':>8} {'p99 ms':>8} {'groups/s':>9} {'x base':>7} {'of CPU bound':>12}"
         print(header)
         print("-" * len(header))
         for workload in workloads.split(","):
             for c in map(int, concurrency.split(",")):
                 row = asyncio.run(drive(server, workload, c, seconds))
                 ratio = row.groups_per_s / base[workload]
-                print(f"{row.workload:8} {row.concurrency:>4} {row.requests:>6} {row.errors:>6} {row.exhausted:>7} "
+                print(f"{row.workload:10} {row.concurrency:>4} {row.requests:>6} {row.errors:>6} {row.exhausted:>7} "
                       f"{row.p50_ms:>8.1f} {row.p99_ms:>8.1f} {row.groups_per_s:>9.2f} {ratio:>7.2f} {ratio / cores:>12.0%}")  # fmt: skip
     finally:
         if proc is not None:
