@@ -419,6 +419,24 @@ def _lists_equal(g: NumberList, p: NumberList, config: MathConfig) -> bool:
     )
 
 
+_INTERVAL_BRACKETS = ("()", "[]", "(]", "[)")
+
+
+def _ends_differ(g: NumberList, p: NumberList) -> bool:
+    """Two finite intervals `(a, b]`, `[c, d)` (a < b, c < d) whose ends are closed differently:
+    never the same set, as math-verify also finds (after a ~12 ms parse). Infinite ends are left
+    to it (sympy opens them: `[-\\infty, 3)` is `(-\\infty, 3)`), as are pairs that do not
+    increase, which it reads as tuples (`(2, 1)` equals `[2, 1]`)."""
+
+    def finite_interval(n: NumberList) -> bool:
+        if n.brackets not in _INTERVAL_BRACKETS or len(n.items) != 2:
+            return False
+        a, b = n.items
+        return not isinstance(a, str) and not isinstance(b, str) and _sort_key(a) < _sort_key(b)
+
+    return g.brackets != p.brackets and finite_interval(g) and finite_interval(p)
+
+
 def _sort_key(x: Number | str) -> Fraction:
     if isinstance(x, str):
         return Fraction(10) ** 400 * (1 if x == "inf" else -1)
@@ -713,6 +731,10 @@ def grade(gold: Answer, pred: Answer, config: MathConfig, answer_type: AnswerTyp
         same = _lists_equal(gold.numbers, pred.numbers, config)
         return Judgement(
             same, _OK, f"{shown}: {'equal' if same else 'different'} numbers in {gold.numbers.brackets}"
+        )
+    if gold.numbers is not None and pred.numbers is not None and _ends_differ(gold.numbers, pred.numbers):
+        return Judgement(
+            False, _OK, f"{shown}: different intervals (an end open in one, closed in the other)"
         )
     vectors = _vectors(gold, pred, config)
     if vectors is not None:

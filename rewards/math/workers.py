@@ -73,11 +73,14 @@ class _Worker:
         return answer
 
     def gold(self, raw: str) -> tuple[Answer, str]:
-        """The gold's final answer, prepared and parsed now (under the gold's own deadline), and what
-        was taken from it ("" when the gold is the answer itself)."""
+        """The gold's final answer, prepared, and what was taken from it ("" when the gold is the
+        answer itself). A gold only math-verify can read is parsed now, under the gold's own
+        deadline; one a fast path reads (a number, a letter, a list of numbers, a fastexpr
+        expression) is parsed by math-verify only if a prediction needs it (a short parse, then)."""
         taken = gold_answer(raw)
         answer = self.answer(taken.text or raw)
-        if answer.refusal is None and answer.number is None and answer.letter is None:
+        fast = answer.number is not None or answer.letter is not None or answer.numbers is not None
+        if answer.refusal is None and not fast and answer.simple() is None:
             answer.parsed()
         return answer, taken.source
 
