@@ -17,9 +17,10 @@ from fractions import Fraction
 import sympy
 from sympy.parsing.sympy_parser import implicit_multiplication, parse_expr, standard_transformations
 
-__all__ = ["compare", "simple_expr"]
+__all__ = ["compare", "complex_constant", "complex_equal", "simple_expr"]
 
 _TOKEN = re.compile(r"\\[dt]?frac|\\sqrt|\\cdot|\\times|\\left|\\right|\\pi|[a-dfghj-z]|\d+|[-+*/^(){}]|\s+")
+_COMPLEX_TOKEN = re.compile(r"\\[dt]?frac|\\sqrt|\\cdot|\\times|\\left|\\right|\\pi|i|\d+|[-+*/^(){}]|\s+")
 _VARIABLES = {c: sympy.Symbol(c) for c in "abcdfghjklmnopqrstuvwxyz"}
 _NAMES = {**_VARIABLES, "pi": sympy.pi, "sqrt": sympy.sqrt}
 _TRANSFORMS = (*standard_transformations, implicit_multiplication)
@@ -38,10 +39,10 @@ def _group(s: str, start: int) -> tuple[str, int] | None:
     return None
 
 
-def _to_python(s: str) -> str | None:
+def _to_python(s: str, token: re.Pattern[str] = _TOKEN) -> str | None:
     out, i = [], 0
     while i < len(s):
-        m = _TOKEN.match(s, i)
+        m = token.match(s, i)
         if m is None:
             return None
         tok = m.group(0)
@@ -50,7 +51,7 @@ def _to_python(s: str) -> str | None:
             den = num and _group(s, num[1])
             if not num or not den:
                 return None
-            a, b = _to_python(num[0]), _to_python(den[0])
+            a, b = _to_python(num[0], token), _to_python(den[0], token)
             if a is None or b is None:
                 return None
             out.append(f"(({a})/({b}))")
@@ -58,7 +59,7 @@ def _to_python(s: str) -> str | None:
             continue
         if tok == "\\sqrt":
             arg = _group(s, m.end())
-            inner = arg and _to_python(arg[0])
+            inner = arg and _to_python(arg[0], token)
             if not arg or inner is None:
                 return None
             out.append(f"sqrt({inner})")
@@ -73,6 +74,11 @@ def _to_python(s: str) -> str | None:
     return "".join(out).replace("{", "(").replace("}", ")")
 
 
+def _giant_power(python: str) -> bool:
+    """An exponent above 64: no giant expansions."""
+    return any(int(n) > 64 for n in re.findall(r"\*\*\(?\s*(\d+)", python))
+
+
 def simple_expr(core: str) -> sympy.Expr | None:
     """`core` as a sympy expression when it is in the strict subset, else None."""
     names = re.sub(r"\\[a-z]+", " ", core)
@@ -81,7 +87,7 @@ def simple_expr(core: str) -> sympy.Expr | None:
     text = _to_python(core)
     if text is None or not text.strip():
         return None
-    if any(int(n) > 64 for n in re.findall(r"\*\*\(?\s*(\d+)", text)):  # no giant expansions
+    if _giant_power(text):
         return None
     try:
         expr = parse_expr(
@@ -100,6 +106,39 @@ def simple_expr(core: str) -> sympy.Expr | None:
     except Exception:  # a syntax the subset lets through but Python rejects: math-verify's turn
         return None
     return expr if isinstance(expr, sympy.Expr) else None
+
+
+def complex_constant(core: str) -> sympy.Expr | None:
+    """`core` as an exact complex constant when it is the subset with `i` as the imaginary unit
+    and no other letter (`20 + 9i`, `\\frac{1}{2} - \\frac{\\sqrt{3}}{2}i`), else None."""
+    if len(core) > 200 or re.search(r"\^\s*\{?\s*i", core):  # `e^{i\\theta}` is math-verify's
+        return None
+    text = _to_python(core, _COMPLEX_TOKEN)
+    if text is None or not text.strip() or _giant_power(text):
+        return None
+    try:
+        expr = parse_expr(
+            text,
+            local_dict={"i": sympy.I, "pi": sympy.pi, "sqrt": sympy.sqrt},
+            global_dict={"Integer": sympy.Integer, "Rational": sympy.Rational},
+            transformations=_TRANSFORMS,
+        )
+    except Exception:  # a syntax the subset lets through but Python rejects: math-verify's turn
+        return None
+    return expr if isinstance(expr, sympy.Expr) and expr.is_number else None
+
+
+def complex_equal(gold: sympy.Expr, pred: sympy.Expr) -> bool | None:
+    """Exactly equal (True), apart by more than rounding (False), or None (undecided)."""
+    diff = sympy.expand(gold - pred)
+    if diff == 0:
+        return True
+    try:
+        d = abs(diff.evalf(50))
+        scale = max(abs(gold.evalf(50)), abs(pred.evalf(50)), 1)
+        return False if d.is_Float and bool(d > sympy.Float("1e-12") * scale) else None
+    except (TypeError, ValueError, ArithmeticError):
+        return None
 
 
 def compare(gold: sympy.Expr, pred: sympy.Expr) -> bool | None:

@@ -41,7 +41,7 @@ import sympy
 
 from rewards.math.config import AnswerType, MathConfig
 from rewards.math.extract import boxed_contents
-from rewards.math.fastexpr import compare, simple_expr
+from rewards.math.fastexpr import compare, complex_constant, complex_equal, simple_expr
 from rewards.math.normalize import (
     Number,
     NumberList,
@@ -328,6 +328,7 @@ class Answer:
     entries: tuple[str, ...] | None = None  # entries of a tuple or list `(1, 2)`, `[1, 2]`
     _parsed: list[Any] | None = field(default=None, repr=False)
     _simple: Any = field(default=False, repr=False)  # False: not computed yet
+    _complex: Any = field(default=False, repr=False)
 
     def simple(self) -> sympy.Expr | None:
         """The answer in fastexpr's strict subset (`x^2+2x+1`, `2\\sqrt{2}`), or None."""
@@ -335,6 +336,20 @@ class Answer:
             plain = self.key and not self.equation and self.unit is None and self.refusal is None
             self._simple = simple_expr(self.core) if plain else None
         return self._simple
+
+    def complex(self) -> sympy.Expr | None:
+        """The answer as an exact complex constant with `i` in it (`20 + 9i`), or None."""
+        if self._complex is False:
+            plain = (
+                self.key
+                and "i" in self.core
+                and not self.equation
+                and self.unit is None
+                and self.refusal is None
+            )
+            value = complex_constant(self.core) if plain else None
+            self._complex = value if value is not None and value.has(sympy.I) else None
+        return self._complex
 
     def parsed(self) -> list[Any]:
         if self._parsed is None:
@@ -746,6 +761,16 @@ def grade(gold: Answer, pred: Answer, config: MathConfig, answer_type: AnswerTyp
         if same_expr is not None:
             return Judgement(
                 same_expr, _OK, f"{shown}: {'identical' if same_expr else 'different'} expressions"
+            )
+    g_complex = gold.complex()
+    p_complex = pred.complex() if g_complex is not None else None
+    if g_complex is not None and p_complex is not None:
+        # math-verify keeps `i` a letter; referee then compares complex constants by value
+        # (_complex_equal), which this decides without the parse when it can
+        same_value = complex_equal(g_complex, p_complex)
+        if same_value is not None:
+            return Judgement(
+                same_value, _OK, f"{shown}: {'equal' if same_value else 'different'} complex numbers"
             )
     if not gold.parsed():
         return Judgement(False, _INVALID, f"gold {_show(gold.core)!r} could not be read as math")

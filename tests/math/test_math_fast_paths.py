@@ -75,3 +75,36 @@ def test_a_gold_parsed_lazily_gives_the_same_verdicts(gold: str) -> None:
     e, _ = eager.gold(gold)
     e.parsed()  # what gold() did before for every gold
     assert [lazy.item(job, g, c) for c in completions] == [eager.item(job, e, c) for c in completions]
+
+
+def complex_forms(r: random.Random, a: int, b: int) -> str:
+    sign = "+" if b >= 0 else "-"
+    return r.choice([
+        f"{a} {sign} {abs(b)}i", f"{b}i + {a}", f"{a} + {b}i", f"({a}) + ({b})i", f"{a}+{b}\\cdot i",
+        f"\\frac{{{2 * a}}}{{2}} {sign} {abs(b)}i", f"{a} {sign} i \\cdot {abs(b)}",
+    ])  # fmt: skip
+
+
+def test_complex_constants_get_the_verdict_of_the_slow_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The complex fast path against referee's own slow path (math-verify, then comparison by value)."""
+    r = random.Random(11)
+    pairs = []
+    for _ in range(60):
+        a, b = r.randint(-9, 9), r.choice([-7, -3, -1, 1, 2, 5, 8])
+        c, d = (a, b) if r.random() < 0.5 else (a + r.choice([0, 1]), b * r.choice([1, -1]))
+        pairs.append((complex_forms(r, a, b), complex_forms(r, c, d)))
+    pairs += [
+        ("(1+i)^2", "2i"),
+        ("2i", "(1+i)^2"),
+        ("i^2 + 1", "0 + 0i"),
+        ("\\frac{1}{2} + \\frac{\\sqrt{3}}{2}i", "\\frac{1+\\sqrt{3}i}{2}"),
+    ]
+    fast = [grade(prepare(g, CONFIG), prepare(p, CONFIG), CONFIG) for g, p in pairs]
+    assert sum("complex numbers" in j.detail for j in fast) > 40
+    from rewards.math import grade as grade_module
+
+    monkeypatch.setattr(grade_module.Answer, "complex", lambda self: None)
+    slow = [grade(prepare(g, CONFIG), prepare(p, CONFIG), CONFIG) for g, p in pairs]
+    assert [(pair, j.equal) for pair, j in zip(pairs, fast, strict=True)] == [
+        (pair, j.equal) for pair, j in zip(pairs, slow, strict=True)
+    ]
