@@ -50,6 +50,7 @@ from rewards.math.normalize import (
     clock_time,
     function_name,
     inequality_interval,
+    integer_matrix,
     is_prose,
     leading_choice,
     normalize,
@@ -326,6 +327,7 @@ class Answer:
     primes: int = 0  # `A'`: primes on the value stated
     vector: tuple[str, ...] | None = None  # entries of a one-row/one-column matrix or `\langle…\rangle`
     entries: tuple[str, ...] | None = None  # entries of a tuple or list `(1, 2)`, `[1, 2]`
+    matrix: tuple[tuple[int, ...], ...] | None = None  # rows of an integer matrix of at least 2×2
     _parsed: list[Any] | None = field(default=None, repr=False)
     _simple: Any = field(default=False, repr=False)  # False: not computed yet
     _complex: Any = field(default=False, repr=False)
@@ -404,6 +406,7 @@ def prepare(raw: str, config: MathConfig) -> Answer:
         primes=0 if whole else _primes(core),
         vector=vector_entries(core) if shaped else None,
         entries=tuple_entries(core) if shaped else None,
+        matrix=integer_matrix(core) if shaped else None,
     )
 
 
@@ -751,6 +754,9 @@ def grade(gold: Answer, pred: Answer, config: MathConfig, answer_type: AnswerTyp
         return Judgement(
             False, _OK, f"{shown}: different intervals (an end open in one, closed in the other)"
         )
+    if gold.matrix is not None and pred.matrix is not None:  # math-verify's verdict, without its parse
+        same = gold.matrix == pred.matrix
+        return Judgement(same, _OK, f"{shown}: {'equal' if same else 'different'} integer matrices")
     vectors = _vectors(gold, pred, config)
     if vectors is not None:
         return vectors

@@ -20,6 +20,7 @@ __all__ = [
     "clock_time",
     "function_name",
     "inequality_interval",
+    "integer_matrix",
     "is_prose",
     "leading_choice",
     "normalize",
@@ -534,6 +535,7 @@ def clock_time(s: str) -> int | None:
 
 _MATRIX = re.compile(r"\\begin\{([pbB]?matrix)\}(.*?)\\end\{\1\}", re.DOTALL)
 _ANGLE = re.compile(r"\\langle(.*)\\rangle", re.DOTALL)
+_INTEGER = re.compile(r"-?\d{1,30}")
 
 
 def split_top(s: str, sep: str, *, not_after: str = "", strip: bool = True) -> list[str]:
@@ -570,6 +572,21 @@ def vector_entries(s: str) -> tuple[str, ...] | None:
     else:
         return None
     return tuple(entries) if len(entries) > 1 and all(entries) else None
+
+
+def integer_matrix(s: str) -> tuple[tuple[int, ...], ...] | None:
+    """The rows of a matrix of at least 2×2 whose every entry is an integer
+    (`\\begin{pmatrix} 1 & -2 \\\\ 3 & 4 \\end{pmatrix}`; `matrix`, `pmatrix` and `bmatrix` are the
+    same matrix to math-verify, `Bmatrix` is not), else None."""
+    core = s.strip().strip("$").strip()
+    if (m := _MATRIX.fullmatch(core)) is None or m.group(1) == "Bmatrix":  # braces: math-verify's call
+        return None
+    rows = [split_top(r, "&") for r in split_top(m.group(2), "\\\\") if r.strip()]
+    if len(rows) < 2 or len(rows[0]) < 2 or any(len(r) != len(rows[0]) for r in rows):
+        return None
+    if not all(_INTEGER.fullmatch(c.strip()) for r in rows for c in r):
+        return None
+    return tuple(tuple(int(c) for c in r) for r in rows)
 
 
 def tuple_entries(s: str) -> tuple[str, ...] | None:

@@ -108,3 +108,38 @@ def test_complex_constants_get_the_verdict_of_the_slow_path(monkeypatch: pytest.
     assert [(pair, j.equal) for pair, j in zip(pairs, fast, strict=True)] == [
         (pair, j.equal) for pair, j in zip(pairs, slow, strict=True)
     ]
+
+
+def matrix(r: random.Random, rows: list[list[int]]) -> str:
+    env = r.choice(["pmatrix", "bmatrix", "matrix"])
+    body = " \\\\ ".join(" & ".join(map(str, row)) for row in rows)
+    return f"\\begin{{{env}}} {body} \\end{{{env}}}"
+
+
+def test_integer_matrices_agree_with_math_verify() -> None:
+    r = random.Random(5)
+    fast = 0
+    for _ in range(80):
+        rows = [[r.randint(-9, 9) for _ in range(2)] for _ in range(2)]
+        other = [row[:] for row in rows]
+        change = r.random()
+        if change < 0.3:
+            other = [list(c) for c in zip(*rows, strict=True)]  # transposed
+        elif change < 0.5:
+            other[r.randint(0, 1)][r.randint(0, 1)] += 1
+        g, p = matrix(r, rows), matrix(r, other)
+        judged = grade(prepare(g, CONFIG), prepare(p, CONFIG), CONFIG)
+        truth = math_verify.verify(math_verify.parse(f"${g}$"), math_verify.parse(f"${p}$"))
+        assert judged.equal is truth, (g, p, judged.detail)
+        fast += "integer matrices" in judged.detail
+    assert fast > 40  # the rest are the same text, settled before
+
+
+def test_a_braced_matrix_is_left_to_math_verify() -> None:
+    b, p = (
+        "\\begin{Bmatrix} 1 & 2 \\\\ 3 & 4 \\end{Bmatrix}",
+        "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}",
+    )
+    judged = grade(prepare(b, CONFIG), prepare(p, CONFIG), CONFIG)
+    assert judged.equal is math_verify.verify(math_verify.parse(f"${b}$"), math_verify.parse(f"${p}$"))
+    assert "integer matrices" not in judged.detail
