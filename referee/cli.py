@@ -115,11 +115,11 @@ def ray_(
         from referee.ray_replicas import start_replicas
     except ImportError as exc:
         raise _fail(f"referee ray needs Ray: pip install 'referee[ray]' ({exc})") from None
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before the start: a stop during it still cleans up
+        signal.signal(sig, lambda *_: stop.set())
     ray.init(address=address, log_to_driver=False)
     running = start_replicas(replicas, cpus_per_replica=cpus_per_replica)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
     print(f"referee replicas: {running.target}", flush=True)
     for url in running.http_urls:
         print(f"http on {url}", flush=True)
