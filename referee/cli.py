@@ -115,10 +115,12 @@ def ray_(
         from referee.ray_replicas import start_replicas
     except ImportError as exc:
         raise _fail(f"referee ray needs Ray: pip install 'referee[ray]' ({exc})") from None
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # before the start: a stop during it still cleans up
-        signal.signal(sig, lambda *_: stop.set())
     ray.init(address=address, log_to_driver=False)
+    stop = threading.Event()
+    # After ray.init (it installs its own SIGTERM exit), before the start: a stop during it
+    # still stops what was started.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
     running = start_replicas(replicas, cpus_per_replica=cpus_per_replica)
     print(f"referee replicas: {running.target}", flush=True)
     for url in running.http_urls:

@@ -178,3 +178,14 @@ def test_our_compute_score_as_verl_custom_reward_function(referee: Referee) -> N
     out, bad = rewards(cfg, right, wrong)
     assert out["reward_score"] == 2.0 and out["reward_extra_info"]["accuracy"] == 1.0, out
     assert bad["reward_score"] == 1.0 and bad["reward_extra_info"]["accuracy"] == 0.0, bad
+
+
+def test_referee_installs_beside_verl() -> None:
+    """`trainer/verl.py` runs inside verl's process: referee's dependencies must not break
+    verl's (omegaconf's ANTLR grammar) nor theirs break math-verify's, in one environment."""
+    import math_verify
+
+    cfg = OmegaConf.create({"data": {"max": 2}, "limit": "${data.max}"})  # interpolation: the grammar
+    assert cfg.limit == 2
+    assert math_verify.verify(math_verify.parse("$\\frac{1}{2}$"), math_verify.parse("$0.5$"))
+    assert math_verify.parse("$x^2+1$")  # the LaTeX grammar loads with this runtime
