@@ -23,12 +23,10 @@ sys.path.insert(0, str(ROOT))
 from referee.client import RefereeClient  # noqa: E402
 from referee.process import ServerProcess  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from stats import percentile  # noqa: E402
+
 BARE = ["/usr/bin/python3", "-E", "-S", "-c", "print(1)"]
-
-
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(q * len(xs)))]
 
 
 def main() -> None:

@@ -30,6 +30,9 @@ sys.path.insert(0, str(ROOT))
 from referee.client import AsyncRefereeClient  # noqa: E402
 from referee.process import ServerProcess  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from stats import percentile  # noqa: E402
+
 PROGRAM = "a, b = map(int, input().split())\nprint(a + b)\n"
 TEMPLATE = "<|im_start|>user\nWhat is {a}/{b} + 1/{b}?<|im_end|>\n<|im_start|>assistant\n"
 REASONING = "First add the numerators, keeping the denominator. " * 40
@@ -47,11 +50,6 @@ def math_batch(k: int) -> tuple[list[str], list[str], list[str]]:
     answers = [f"\\frac{{{a + 1}}}{{{b}}}" if i % 2 else f"\\frac{{{a}}}{{{b}}}" for i in range(16)]
     queries = [f"{prompt}{REASONING}So it is $\\boxed{{{x}}}$.<|im_end|>" for x in answers]
     return queries, [prompt] * 16, [f"\\frac{{{a + 1}}}{{{b}}}"] * 16
-
-
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(q * len(xs)))] * 1e3 if xs else float("nan")
 
 
 async def closed_loop(
@@ -111,8 +109,8 @@ async def cell(http: str, target: str, workload: str, face: str, conc: int, seco
         await call(0)  # warm
         lat, elapsed = await closed_loop(call, conc, seconds)
     unit = "req/s" if workload == "run_code" else "batch/s"
-    return (f"{workload:<10} {face:<5} {conc:>4} {len(lat):>6} {percentile(lat, 0.5):>8.1f} "
-            f"{percentile(lat, 0.99):>8.1f} {len(lat) / elapsed:>9.1f} {unit}")  # fmt: skip
+    return (f"{workload:<10} {face:<5} {conc:>4} {len(lat):>6} {percentile(lat, 0.5) * 1e3:>8.1f} "
+            f"{percentile(lat, 0.99) * 1e3:>8.1f} {len(lat) / elapsed:>9.1f} {unit}")  # fmt: skip
 
 
 def main(

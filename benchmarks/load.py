@@ -40,6 +40,7 @@ from referee.process import ServerProcess  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from math_workload import make_group  # noqa: E402
+from stats import percentile  # noqa: E402
 
 GROUP = 16
 FUNC_OK = "def solve(x):\n    return x * 2 + 1\n"
@@ -94,11 +95,6 @@ class Row:
     p50_ms: float
     p99_ms: float
     groups_per_s: float
-
-
-def percentile(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
 
 
 async def drive(target: str, workload: str, concurrency: int, seconds: float) -> Row:

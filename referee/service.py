@@ -76,8 +76,9 @@ class Service:
             for kind in kinds:
                 self._in_flight[kind] -= 1
             self.metrics.in_flight.dec()
-            async with self._freed:
-                self._freed.notify_all()  # waiters re-check: a freed "all" slot may not be a code slot
+            if self._waiting:  # only HTTP requests ever wait: most releases have no one to wake
+                async with self._freed:
+                    self._freed.notify_all()  # waiters re-check: a freed "all" slot may not be a code slot
 
     def _busy(self, kinds: Sequence[str]) -> str | None:
         """Why there is no slot now; None when there is one."""

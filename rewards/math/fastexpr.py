@@ -79,33 +79,27 @@ def _giant_power(python: str) -> bool:
     return any(int(n) > 64 for n in re.findall(r"\*\*\(?\s*(\d+)", python))
 
 
+def _parse(core: str, token: re.Pattern[str], local_dict: dict, global_dict: dict) -> sympy.Expr | None:
+    """`core` rewritten to Python in the subset `token` admits, then parsed by sympy with only
+    these names; None when it is outside the subset or Python rejects it."""
+    text = _to_python(core, token)
+    if text is None or not text.strip() or _giant_power(text):
+        return None
+    try:
+        expr = parse_expr(text, local_dict=local_dict, global_dict=global_dict, transformations=_TRANSFORMS)
+    except Exception:  # a syntax the subset lets through but Python rejects: math-verify's turn
+        return None
+    return expr if isinstance(expr, sympy.Expr) else None
+
+
 def simple_expr(core: str) -> sympy.Expr | None:
     """`core` as a sympy expression when it is in the strict subset, else None."""
     names = re.sub(r"\\[a-z]+", " ", core)
     if len(core) > 200 or re.search(r"[a-z]{2}|[a-z]\d", names):  # `xy`, `x2`: names or products?
         return None
-    text = _to_python(core)
-    if text is None or not text.strip():
-        return None
-    if _giant_power(text):
-        return None
-    try:
-        expr = parse_expr(
-            text,
-            local_dict=dict(_NAMES),
-            global_dict={
-                "Integer": sympy.Integer,
-                "Symbol": sympy.Symbol,
-                "sqrt": sympy.sqrt,
-                "pi": sympy.pi,
-                "Rational": sympy.Rational,
-                "Float": sympy.Float,
-            },
-            transformations=_TRANSFORMS,
-        )
-    except Exception:  # a syntax the subset lets through but Python rejects: math-verify's turn
-        return None
-    return expr if isinstance(expr, sympy.Expr) else None
+    global_dict = {"Integer": sympy.Integer, "Symbol": sympy.Symbol, "sqrt": sympy.sqrt, "pi": sympy.pi,
+                   "Rational": sympy.Rational, "Float": sympy.Float}  # fmt: skip
+    return _parse(core, _TOKEN, dict(_NAMES), global_dict)
 
 
 def complex_constant(core: str) -> sympy.Expr | None:
@@ -113,19 +107,9 @@ def complex_constant(core: str) -> sympy.Expr | None:
     and no other letter (`20 + 9i`, `\\frac{1}{2} - \\frac{\\sqrt{3}}{2}i`), else None."""
     if len(core) > 200 or re.search(r"\^\s*\{?\s*i", core):  # `e^{i\\theta}` is math-verify's
         return None
-    text = _to_python(core, _COMPLEX_TOKEN)
-    if text is None or not text.strip() or _giant_power(text):
-        return None
-    try:
-        expr = parse_expr(
-            text,
-            local_dict={"i": sympy.I, "pi": sympy.pi, "sqrt": sympy.sqrt},
-            global_dict={"Integer": sympy.Integer, "Rational": sympy.Rational},
-            transformations=_TRANSFORMS,
-        )
-    except Exception:  # a syntax the subset lets through but Python rejects: math-verify's turn
-        return None
-    return expr if isinstance(expr, sympy.Expr) and expr.is_number else None
+    names = {"i": sympy.I, "pi": sympy.pi, "sqrt": sympy.sqrt}
+    expr = _parse(core, _COMPLEX_TOKEN, names, {"Integer": sympy.Integer, "Rational": sympy.Rational})
+    return expr if expr is not None and expr.is_number else None
 
 
 def complex_equal(gold: sympy.Expr, pred: sympy.Expr) -> bool | None:

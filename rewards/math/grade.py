@@ -353,6 +353,12 @@ class Answer:
             self._complex = value if value is not None and value.has(sympy.I) else None
         return self._complex
 
+    def fast_path_reads(self) -> bool:
+        """Whether one of grade()'s fast paths can read this answer without math-verify (a number,
+        a letter, a list of numbers, an integer matrix, a fastexpr expression or complex constant)."""
+        plain = (self.number, self.letter, self.numbers, self.matrix)
+        return any(x is not None for x in plain) or self.simple() is not None or self.complex() is not None
+
     def parsed(self) -> list[Any]:
         if self._parsed is None:
             self._parsed = math_verify.parse(self.text, parsing_timeout=None)  # type: ignore[arg-type]

@@ -75,12 +75,10 @@ class _Worker:
     def gold(self, raw: str) -> tuple[Answer, str]:
         """The gold's final answer, prepared, and what was taken from it ("" when the gold is the
         answer itself). A gold only math-verify can read is parsed now, under the gold's own
-        deadline; one a fast path reads (a number, a letter, a list of numbers, an integer
-        matrix, a fastexpr expression or complex constant) is parsed by math-verify only if a prediction needs it (a short parse, then)."""
+        deadline; one a fast path reads is parsed only if a prediction needs it (briefly, then)."""
         taken = gold_answer(raw)
         answer = self.answer(taken.text or raw)
-        fast = any(x is not None for x in (answer.number, answer.letter, answer.numbers, answer.matrix))
-        if answer.refusal is None and not fast and answer.simple() is None and answer.complex() is None:
+        if answer.refusal is None and not answer.fast_path_reads():
             answer.parsed()
         return answer, taken.source
 
