@@ -17,9 +17,16 @@ For a remote server started with a token and TLS: `RefereeClient(target, token=�
 The connection settings are one typed object, `ClientSettings` (what the trainer's config, TRL's
 and verl's adapters hold): `ClientSettings(target=…, token_file=…).client()`.
 
+Sessions (stateful Python for tool-integrated reasoning), closed on leaving the block:
+
+    with client.session(timeout_ms=2000) as s:
+        s.run("x = 6 * 7")
+        s.run("x").value           # '42'
+
     RefereeError
     ├── RefereeUnavailable   the server cannot be reached (after retries)
     └── RequestRejected      the server refused the request (INVALID_ARGUMENT, RESOURCE_EXHAUSTED, …)
+        └── SessionNotFound  NOT_FOUND: the session was never made, is closed, or expired
 """
 
 from __future__ import annotations
@@ -39,9 +46,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from referee.auth import bearer
 from referee.convert import (
+    cell_result_from_proto,
     sample_from_json,
     sample_result_from_proto,
     sample_to_proto,
+    session_info_from_proto,
     spec_from_json,
     specs_to_proto,
 )
@@ -49,14 +58,18 @@ from referee.v1 import referee_pb2 as pb
 from referee.v1 import referee_pb2_grpc as pb_grpc
 from rewards.compose import RewardSpec
 from rewards.types import Sample, SampleResult
+from sandbox.types import CellResult, SessionInfo
 
 __all__ = [
     "AsyncRefereeClient",
+    "AsyncSession",
     "ClientSettings",
     "RefereeClient",
     "RefereeError",
     "RefereeUnavailable",
     "RequestRejected",
+    "Session",
+    "SessionNotFound",
 ]
 
 DEFAULT_TARGET = "127.0.0.1:50051"
@@ -79,6 +92,10 @@ class RefereeUnavailable(RefereeError):
 
 
 class RequestRejected(RefereeError):
+    pass
+
+
+class SessionNotFound(RequestRejected):
     pass
 
 
@@ -140,6 +157,24 @@ def execute_request(
     )
 
 
+def create_session_request(
+    language: str = "python", timeout_ms: int = 0, memory_mb: int = 0, idle_ttl_s: int = 0
+) -> pb.CreateSessionRequest:
+    return pb.CreateSessionRequest(
+        language=language,
+        limits=pb.Limits(timeout_ms=timeout_ms, memory_mb=memory_mb),
+        idle_ttl_s=idle_ttl_s,
+    )
+
+
+def _endpoints(target: str) -> list[str]:
+    """The addresses of a multi-endpoint target ("ipv4:a:1,b:2"); [target] for one address."""
+    scheme, sep, rest = target.partition(":")
+    if scheme in ("ipv4", "ipv6") and sep and "," in rest:
+        return [f"{scheme}:{address}" for address in rest.split(",")]
+    return [target]
+
+
 def _retry_after_s(exc: grpc.RpcError) -> float | None:
     """The server's `retry-after-ms` hint on an overload (RESOURCE_EXHAUSTED), in seconds."""
     if exc.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
@@ -162,6 +197,8 @@ def _translate(exc: grpc.RpcError, target: str) -> RefereeError:
         return RefereeUnavailable(f"referee at {target} is unavailable after retries: {details}", code)
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return RefereeError(f"referee at {target} did not answer within the deadline: {details}", code)
+    if code == grpc.StatusCode.NOT_FOUND:
+        return SessionNotFound(f"{code.name}: {details}", code)
     return RequestRejected(f"{code.name}: {details}", code)
 
 
@@ -184,13 +221,32 @@ class _Base:
         self.timeout_s = timeout_s
         self.retries = retries  # also for RESOURCE_EXHAUSTED with a retry-after-ms hint
         self.metadata = bearer(token) if token else ()
-        options = _channel_options(retries, max_message_mb)
-        if tls_ca_file is None:
-            self._channel = self._grpc.insecure_channel(target, options=options)
-        else:
-            credentials = grpc.ssl_channel_credentials(Path(tls_ca_file).read_bytes())
-            self._channel = self._grpc.secure_channel(target, credentials, options=options)
+        self._options = _channel_options(retries, max_message_mb)
+        self._credentials = (
+            None if tls_ca_file is None else grpc.ssl_channel_credentials(Path(tls_ca_file).read_bytes())
+        )
+        self._channel = self._open(target)
         self._stub = pb_grpc.RewardServiceStub(self._channel)
+        # A session lives on one replica: its calls go to one endpoint, never round-robin.
+        self._replicas = _endpoints(target)
+        self._replica_channels: dict[str, Any] = {}
+        self._next_replica = 0
+
+    def _open(self, target: str) -> Any:
+        if self._credentials is None:
+            return self._grpc.insecure_channel(target, options=self._options)
+        return self._grpc.secure_channel(target, self._credentials, options=self._options)
+
+    def _session_stub(self) -> Any:
+        """The stub a new session's calls use: the client's own with one endpoint; with several,
+        a channel to one of them, taken in turn, so sessions spread over replicas."""
+        if len(self._replicas) == 1:
+            return self._stub
+        endpoint = self._replicas[self._next_replica % len(self._replicas)]
+        self._next_replica += 1
+        if endpoint not in self._replica_channels:
+            self._replica_channels[endpoint] = self._open(endpoint)
+        return pb_grpc.RewardServiceStub(self._replica_channels[endpoint])
 
 
 class RefereeClient(_Base):
@@ -205,7 +261,8 @@ class RefereeClient(_Base):
         self.close()
 
     def close(self) -> None:
-        self._channel.close()
+        for channel in (self._channel, *self._replica_channels.values()):
+            channel.close()
 
     def _call(self, method: Any, request: Any, timeout_s: float | None) -> Any:
         deadline = time.monotonic() + (timeout_s or self.timeout_s)
@@ -239,6 +296,44 @@ class RefereeClient(_Base):
     def list_languages(self) -> list[pb.LanguageInfo]:
         return list(self._call(self._stub.ListLanguages, pb.ListLanguagesRequest(), None).languages)
 
+    def session(
+        self, language: str = "python", *, timeout_ms: int = 0, memory_mb: int = 0, idle_ttl_s: int = 0
+    ) -> Session:
+        """A new session (created now), closed when its `with` block ends; zero limits take the
+        server's defaults."""
+        stub = self._session_stub()
+        request = create_session_request(language, timeout_ms, memory_mb, idle_ttl_s)
+        info = session_info_from_proto(language, self._call(stub.CreateSession, request, None))
+        return Session(self, stub, info)
+
+
+class Session:
+    """One session of a `RefereeClient`: `run(code)` cells, `close()` (also on leaving `with`)."""
+
+    def __init__(self, client: RefereeClient, stub: Any, info: SessionInfo) -> None:
+        self.client, self.info, self._stub = client, info, stub
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    def run(self, code: str, *, timeout_ms: int = 0, timeout_s: float | None = None) -> CellResult:
+        request = pb.RunCellRequest(session_id=self.id, code=code, timeout_ms=timeout_ms)
+        return cell_result_from_proto(self.client._call(self._stub.RunCell, request, timeout_s))
+
+    def close(self) -> None:
+        """Close the session; one already gone (expired, closed) is not an error here."""
+        with contextlib.suppress(SessionNotFound):
+            self.client._call(self._stub.CloseSession, pb.CloseSessionRequest(session_id=self.id), None)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
 
 class AsyncRefereeClient(_Base):
     """asyncio client; create it inside the event loop that uses it."""
@@ -254,7 +349,8 @@ class AsyncRefereeClient(_Base):
         await self.close()
 
     async def close(self) -> None:
-        await self._channel.close()
+        for channel in (self._channel, *self._replica_channels.values()):
+            await channel.close()
 
     async def _call(self, method: Any, request: Any, timeout_s: float | None) -> Any:
         deadline = time.monotonic() + (timeout_s or self.timeout_s)
@@ -286,6 +382,54 @@ class AsyncRefereeClient(_Base):
 
     async def list_languages(self) -> list[pb.LanguageInfo]:
         return list((await self._call(self._stub.ListLanguages, pb.ListLanguagesRequest(), None)).languages)
+
+    def session(
+        self, language: str = "python", *, timeout_ms: int = 0, memory_mb: int = 0, idle_ttl_s: int = 0
+    ) -> AsyncSession:
+        """A session, created on entering `async with client.session() as s:` (or by
+        `await s.start()`), closed on leaving it; zero limits take the server's defaults."""
+        request = create_session_request(language, timeout_ms, memory_mb, idle_ttl_s)
+        return AsyncSession(self, self._session_stub(), request)
+
+
+class AsyncSession:
+    """One session of an `AsyncRefereeClient`: `await run(code)`, `await close()`."""
+
+    def __init__(self, client: AsyncRefereeClient, stub: Any, request: pb.CreateSessionRequest) -> None:
+        self.client, self._stub, self._request = client, stub, request
+        self.info: SessionInfo | None = None
+
+    @property
+    def id(self) -> str:
+        if self.info is None:
+            raise RuntimeError("the session is not started: `async with` it, or `await start()`")
+        return self.info.id
+
+    async def start(self) -> AsyncSession:
+        if self.info is None:
+            reply = await self.client._call(self._stub.CreateSession, self._request, None)
+            self.info = session_info_from_proto(self._request.language, reply)
+        return self
+
+    async def run(self, code: str, *, timeout_ms: int = 0, timeout_s: float | None = None) -> CellResult:
+        request = pb.RunCellRequest(session_id=(await self.start()).id, code=code, timeout_ms=timeout_ms)
+        return cell_result_from_proto(await self.client._call(self._stub.RunCell, request, timeout_s))
+
+    async def close(self) -> None:
+        """Close the session; one never started or already gone (expired, closed) is no error."""
+        if self.info is None:
+            return
+        with contextlib.suppress(SessionNotFound):
+            request = pb.CloseSessionRequest(session_id=self.info.id)
+            await self.client._call(self._stub.CloseSession, request, None)
+
+    async def __aenter__(self) -> AsyncSession:
+        return await self.start()
+
+    async def __aexit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
 
 
 class ClientSettings(BaseModel):

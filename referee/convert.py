@@ -19,9 +19,11 @@ from rewards.datasets import code_reference
 from rewards.errors import InvalidRequest
 from rewards.registry import Reward
 from rewards.types import CodeReference, IOCase, MathReference, RewardResult, Sample, SampleResult, Status
-from sandbox.types import Comparator, ExecuteResult, OutputMatch
+from sandbox.types import CellResult, Comparator, ExecuteResult, OutputMatch, RunStatus, SessionInfo
 
 __all__ = [
+    "cell_result_from_proto",
+    "cell_result_to_proto",
     "execute_response_to_json",
     "execute_result_to_proto",
     "reference_from_label",
@@ -31,6 +33,8 @@ __all__ = [
     "sample_result_from_proto",
     "sample_result_to_proto",
     "sample_to_proto",
+    "session_info_from_proto",
+    "session_info_to_proto",
     "spec_from_json",
     "specs_from_proto",
     "specs_to_proto",
@@ -100,6 +104,49 @@ def execute_result_to_proto(r: ExecuteResult) -> pb.ExecuteResponse:
         wall_ms=r.wall_ms,
         detail=r.detail,
         cpu_ms=r.cpu_ms,
+    )
+
+
+def session_info_from_proto(language: str, r: pb.CreateSessionResponse) -> SessionInfo:
+    return SessionInfo(
+        r.session_id, language, r.limits.timeout_ms, r.limits.memory_mb, r.idle_ttl_s, r.max_lifetime_s
+    )
+
+
+def cell_result_from_proto(r: pb.RunCellResponse) -> CellResult:
+    return CellResult(
+        RunStatus(pb.ExecuteResponse.Status.Name(r.status)),
+        r.stdout,
+        r.stderr,
+        r.value,
+        r.wall_ms,
+        r.cpu_ms,
+        r.detail,
+        r.state_lost,
+        r.execution_count,
+    )
+
+
+def cell_result_to_proto(r: CellResult) -> pb.RunCellResponse:
+    return pb.RunCellResponse(
+        status=pb.ExecuteResponse.Status.Value(str(r.status)),
+        stdout=r.stdout,
+        stderr=r.stderr,
+        value=r.value,
+        wall_ms=r.wall_ms,
+        cpu_ms=r.cpu_ms,
+        detail=r.detail,
+        state_lost=r.state_lost,
+        execution_count=r.execution_count,
+    )
+
+
+def session_info_to_proto(info: SessionInfo) -> pb.CreateSessionResponse:
+    return pb.CreateSessionResponse(
+        session_id=info.id,
+        limits=pb.Limits(timeout_ms=info.timeout_ms, memory_mb=info.memory_mb),
+        idle_ttl_s=info.idle_ttl_s,
+        max_lifetime_s=info.max_lifetime_s,
     )
 
 

@@ -19,6 +19,7 @@ from rewards import score as score_samples
 from rewards.compose import Observer
 from rewards.math import MathVerifier
 from sandbox import ExecuteResult, ExecuteSpec, Sandbox
+from sandbox.session import Sessions
 
 __all__ = ["Engine"]
 
@@ -63,6 +64,9 @@ class Engine:
         """Sandbox containers by state; all zero before the sandbox has started."""
         return self._sandbox.stats() if self._sandbox is not None else {"idle": 0, "busy": 0}
 
+    def open_sessions(self) -> int:
+        return len(self._sandbox.sessions) if self._sandbox is not None else 0
+
     async def warm_up(self) -> None:
         await self.math()
         await self.sandbox()
@@ -81,6 +85,9 @@ class Engine:
 
     async def execute(self, spec: ExecuteSpec) -> ExecuteResult:
         return await (await self.sandbox()).execute(spec)
+
+    async def sessions(self) -> Sessions:
+        return (await self.sandbox()).sessions
 
     async def close(self) -> None:
         async with self._lock:

@@ -28,10 +28,12 @@ from grpc_reflection.v1alpha import reflection
 from referee.auth import TokenInterceptor
 from referee.config import Settings
 from referee.convert import (
+    cell_result_to_proto,
     execute_result_to_proto,
     reward_info_to_proto,
     sample_from_proto,
     sample_result_to_proto,
+    session_info_to_proto,
     specs_from_proto,
 )
 from referee.engine import Engine
@@ -42,7 +44,7 @@ from referee.v1 import referee_pb2 as pb
 from referee.v1 import referee_pb2_grpc as pb_grpc
 from rewards import InvalidRequest, Sample, all_rewards
 from rewards.compose import RewardSpec
-from sandbox import ExecuteSpec, InvalidSpec
+from sandbox import ExecuteSpec, InvalidSpec, SandboxError, SessionNotFound, SessionSpec, TooManySessions
 from sandbox.image import package_versions
 from sandbox.languages import LANGUAGES
 
@@ -97,8 +99,12 @@ def _refusal(exc: BaseException) -> tuple[grpc.StatusCode, str] | None:
     answered INTERNAL with an id the log carries, never "your request is wrong"."""
     if isinstance(exc, InvalidRequest | InvalidSpec):
         return grpc.StatusCode.INVALID_ARGUMENT, str(exc)
-    if isinstance(exc, Overloaded):
+    if isinstance(exc, Overloaded | TooManySessions):
         return grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc)
+    if isinstance(exc, SessionNotFound):
+        return grpc.StatusCode.NOT_FOUND, str(exc)
+    if isinstance(exc, SandboxError):  # a session's container could not start: try again later
+        return grpc.StatusCode.UNAVAILABLE, str(exc)
     if isinstance(exc, TimeoutError):
         return grpc.StatusCode.DEADLINE_EXCEEDED, "scoring exceeded server.request_timeout_s"
     return None
@@ -228,6 +234,42 @@ class RewardServicer(pb_grpc.RewardServiceServicer):
             memory_mb=request.limits.memory_mb or None,
         )
         return execute_result_to_proto(await self.service.execute(spec))
+
+    async def CreateSession(
+        self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateSessionResponse:
+        async def create() -> pb.CreateSessionResponse:
+            spec = SessionSpec(
+                language=request.language or "python",
+                timeout_ms=request.limits.timeout_ms or None,
+                memory_mb=request.limits.memory_mb or None,
+                idle_ttl_s=request.idle_ttl_s or None,
+            )
+            return session_info_to_proto(await self.service.create_session(spec))
+
+        return await self._unary("CreateSession", context, request, create)
+
+    async def RunCell(
+        self, request: pb.RunCellRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RunCellResponse:
+        async def run() -> pb.RunCellResponse:
+            if not request.session_id:
+                raise InvalidRequest("session_id: required")
+            result = await self.service.run_cell(request.session_id, request.code, request.timeout_ms or None)
+            return cell_result_to_proto(result)
+
+        return await self._unary("RunCell", context, request, run)
+
+    async def CloseSession(
+        self, request: pb.CloseSessionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CloseSessionResponse:
+        async def close() -> pb.CloseSessionResponse:
+            if not request.session_id:
+                raise InvalidRequest("session_id: required")
+            await self.service.close_session(request.session_id)
+            return pb.CloseSessionResponse()
+
+        return await self._unary("CloseSession", context, request, close)
 
     async def ListRewards(
         self, request: pb.ListRewardsRequest, context: grpc.aio.ServicerContext

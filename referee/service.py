@@ -17,7 +17,7 @@ from referee.config import Settings
 from referee.engine import Engine
 from referee.metrics import Metrics
 from rewards import InvalidRequest, RewardSpec, Sample, SampleResult
-from sandbox import ExecuteResult, ExecuteSpec
+from sandbox import CellResult, ExecuteResult, ExecuteSpec, SessionInfo, SessionSpec
 
 __all__ = ["RETRY_AFTER_MS", "Overloaded", "Service"]
 
@@ -46,6 +46,7 @@ class Service:
                 return engine.sandbox_stats()[state]
 
             metrics.gauge(f"referee_sandbox_{state}_containers", f"sandbox containers {state}", containers)
+        metrics.gauge("referee_sessions_open", "sandbox sessions open now", engine.open_sessions)
 
     @contextlib.asynccontextmanager
     async def admit(self, code: bool, wait_s: float = 0.0) -> AsyncIterator[None]:
@@ -125,6 +126,18 @@ class Service:
     async def execute(self, spec: ExecuteSpec, wait_s: float = 0.0) -> ExecuteResult:
         async with self.admit(True, wait_s):
             return await self.engine.execute(spec)
+
+    async def create_session(self, spec: SessionSpec) -> SessionInfo:
+        async with self.admit(False):
+            return await (await self.engine.sessions()).create(spec)
+
+    async def run_cell(self, session_id: str, code: str, timeout_ms: int | None) -> CellResult:
+        async with self.admit(False):  # a session's container is its own: not a code slot
+            return await (await self.engine.sessions()).run(session_id, code, timeout_ms)
+
+    async def close_session(self, session_id: str) -> None:
+        async with self.admit(False):
+            await (await self.engine.sessions()).close(session_id)
 
     def record(self, method: str, code: str, seconds: float, peer: str, extra: str = "") -> None:
         """Every call's metrics and its one log line, on every face."""

@@ -3,6 +3,7 @@
     Sandbox(config)            async; start()/close() or `async with`; a warm container pool
       .execute(ExecuteSpec)    -> ExecuteResult   one program run
       .judge(JudgeSpec)        -> JudgeResult     all tests of one program, one visit
+      .sessions                stateful interpreters (sandbox.session.Sessions)
     image.build(config)        the image, offline (debootstrap + docker import)
     doctor(config)             -> list[Check]
 
@@ -13,15 +14,26 @@ Exceptions (see `sandbox.errors`):
     ├── UnsupportedLanguage    lists the supported languages
     ├── SourceTooLarge         names the field and the cap
     └── LimitTooHigh           names the field and the maximum
+    SessionNotFound (KeyError) unknown, closed or expired session id
+    TooManySessions            the server's maximum of sessions is reached
 """
 
 from sandbox import image
 from sandbox.config import SandboxConfig
 from sandbox.doctor import Check, doctor
-from sandbox.errors import InvalidSpec, LimitTooHigh, SandboxError, SourceTooLarge, UnsupportedLanguage
+from sandbox.errors import (
+    InvalidSpec,
+    LimitTooHigh,
+    SandboxError,
+    SessionNotFound,
+    SourceTooLarge,
+    TooManySessions,
+    UnsupportedLanguage,
+)
 from sandbox.languages import supported as supported_languages
 from sandbox.sandbox import Sandbox
 from sandbox.types import (
+    CellResult,
     Comparator,
     ExecuteResult,
     ExecuteSpec,
@@ -30,11 +42,14 @@ from sandbox.types import (
     JudgeSpec,
     OutputMatch,
     RunStatus,
+    SessionInfo,
+    SessionSpec,
     TestOutcome,
     Verdict,
 )
 
 __all__ = [
+    "CellResult",
     "Check",
     "Comparator",
     "ExecuteResult",
@@ -49,8 +64,12 @@ __all__ = [
     "Sandbox",
     "SandboxConfig",
     "SandboxError",
+    "SessionInfo",
+    "SessionNotFound",
+    "SessionSpec",
     "SourceTooLarge",
     "TestOutcome",
+    "TooManySessions",
     "UnsupportedLanguage",
     "Verdict",
     "doctor",

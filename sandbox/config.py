@@ -73,6 +73,13 @@ class SandboxConfig(BaseModel):
         3_000, ge=0, description="the host kills the container when a visit overruns its deadline by this"
     )
     start_timeout_s: float = Field(30.0, gt=0, description="creating + attaching one container")
+    # Sessions (sandbox.session): each one a container of its own, for its whole life.
+    max_sessions: int = Field(64, ge=0, description="sessions open at once; beyond this TooManySessions")
+    session_idle_ttl_s: int = Field(300, ge=1, description="a session closes after this long without a cell")
+    max_session_idle_ttl_s: int = Field(3_600, ge=1, description="the longest idle TTL a request may ask")
+    max_session_lifetime_s: int = Field(
+        3_600, ge=1, description="a session closes this long after it was made, however busy"
+    )
 
     @property
     def compile_limit_ms(self) -> int:
@@ -84,6 +91,11 @@ class SandboxConfig(BaseModel):
         if self.default_timeout_ms > self.max_timeout_ms:
             raise ValueError(
                 f"default_timeout_ms {self.default_timeout_ms} > max_timeout_ms {self.max_timeout_ms}"
+            )
+        if self.session_idle_ttl_s > self.max_session_idle_ttl_s:
+            raise ValueError(
+                f"session_idle_ttl_s {self.session_idle_ttl_s} > max_session_idle_ttl_s "
+                f"{self.max_session_idle_ttl_s}"
             )
         if self.default_memory_mb > self.max_memory_mb:
             raise ValueError(

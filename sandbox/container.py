@@ -19,7 +19,7 @@ from sandbox.docker_client import DAEMON_ERRORS, client_for
 from sandbox.errors import SandboxError
 from sandbox.image import SANDBOX_GID, SANDBOX_UID
 
-__all__ = ["Container", "ContainerGone", "HostDeadline", "owner_label"]
+__all__ = ["Container", "ContainerGone", "HostDeadline", "limit_fields", "owner_label"]
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,20 @@ def container_memory_mb(config: SandboxConfig, memory_mb: int) -> int:
     this is only a backstop a little further out."""
     extra = config.gvisor_overhead_mb if config.runtime == "runsc" else 0
     return memory_mb + config.supervisor_overhead_mb + extra
+
+
+def limit_fields(config: SandboxConfig, memory_mb: int, *, compiling: bool = False) -> dict[str, Any]:
+    """The limits every supervisor request carries besides its time limit."""
+    fields: dict[str, Any] = {
+        "output_cap_bytes": config.output_cap_bytes,
+        "file_cap_bytes": config.work_tmpfs_mb << 20,
+    }
+    if config.runtime == "runsc":  # the host cgroup sees gVisor, not the program: watch inside
+        # A compiler gets half the gVisor headroom too: gVisor counts the toolchain's mapped
+        # libraries as used memory (rustc maps ~350 MB), which runc's cgroup does not.
+        extra = config.gvisor_overhead_mb // 2 if compiling else 0
+        fields["memory_limit_bytes"] = (memory_mb + config.supervisor_overhead_mb + extra) << 20
+    return fields
 
 
 def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> tuple[str, socket.socket]:

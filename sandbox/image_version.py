@@ -20,6 +20,7 @@ GUEST_FILES = (
     "pyjudge.py",
     "testplan.py",
     "candidate.py",
+    "kernel.py",
     "referee_wire.py",
     "runas.c",
     "testlib.h",  # testlib's checker API, for C++ checkers

@@ -23,7 +23,7 @@ from typing import Any
 
 from sandbox.compare import difference
 from sandbox.config import SandboxConfig
-from sandbox.container import Container, ContainerGone, HostDeadline
+from sandbox.container import Container, ContainerGone, HostDeadline, limit_fields
 from sandbox.errors import InvalidSpec, SandboxError
 from sandbox.guest.clock import BORDERLINE, wall_backstop_s
 from sandbox.guest.testplan import NoTests
@@ -31,6 +31,7 @@ from sandbox.guest.testplan import plan as test_plan
 from sandbox.languages import LANGUAGES, PYJUDGE, Language, language
 from sandbox.limits import check_files, check_sizes, compile_limit, resolve_limits
 from sandbox.pool import Pool
+from sandbox.session import Sessions
 from sandbox.types import (
     ExecuteResult,
     ExecuteSpec,
@@ -79,11 +80,13 @@ class Sandbox:
     def __init__(self, config: SandboxConfig | None = None) -> None:
         self.config = config or SandboxConfig()
         self._pool = Pool(self.config)
+        self.sessions = Sessions(self.config, self._pool.id)
 
     async def start(self) -> None:
         await self._pool.start()
 
     async def close(self) -> None:
+        await self.sessions.close_all()
         await self._pool.close()
 
     def stats(self) -> dict[str, int]:
@@ -478,16 +481,10 @@ class Sandbox:
     ) -> dict[str, Any]:
         req = {
             **req,
+            **limit_fields(self.config, c.memory_mb, compiling=compiling),
             "timeout_ms": timeout_ms,
-            "output_cap_bytes": self.config.output_cap_bytes,
-            "file_cap_bytes": self.config.work_tmpfs_mb << 20,
             "reset": reset,
         }
-        if self.config.runtime == "runsc":  # the host cgroup sees gVisor, not the program: watch inside
-            # A compiler gets half the gVisor headroom too: gVisor counts the toolchain's mapped
-            # libraries as used memory (rustc maps ~350 MB), which runc's cgroup does not.
-            extra = self.config.gvisor_overhead_mb // 2 if compiling else 0
-            req["memory_limit_bytes"] = (c.memory_mb + self.config.supervisor_overhead_mb + extra) << 20
         # A program's limit is CPU time, cut at its wall backstop inside; the judge's is wall time.
         wall_ms = _backstop_ms(timeout_ms) if req["op"] in ("exec", "interact", "build") else timeout_ms
         t0 = time.monotonic()

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sandbox.errors import InvalidSpec
 
 __all__ = [
+    "CellResult",
     "Comparator",
     "ExecuteResult",
     "ExecuteSpec",
@@ -16,6 +17,8 @@ __all__ = [
     "JudgeSpec",
     "OutputMatch",
     "RunStatus",
+    "SessionInfo",
+    "SessionSpec",
     "TestOutcome",
     "Verdict",
 ]
@@ -195,3 +198,47 @@ class JudgeResult:
     @property
     def total(self) -> int:
         return len(self.tests)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    """A stateful interpreter (sandbox.session). Limits of None take the config defaults:
+    `timeout_ms` is each cell's CPU time, `memory_mb` holds for the whole session."""
+
+    language: str = "python"
+    timeout_ms: int | None = None
+    memory_mb: int | None = None
+    idle_ttl_s: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """A session as created: its id and the limits in force, defaults applied."""
+
+    id: str
+    language: str
+    timeout_ms: int
+    memory_mb: int
+    idle_ttl_s: int
+    max_lifetime_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class CellResult:
+    """How one cell of a session ended. RUNTIME_ERROR: it raised (`detail` names the exception,
+    `stderr` ends with its traceback) or killed its interpreter; `state_lost`: the interpreter
+    was restarted empty after it (died, or could not be interrupted at a limit)."""
+
+    status: RunStatus
+    stdout: str = ""
+    stderr: str = ""
+    value: str = ""  # repr() of the cell's final expression ("" for None or no expression)
+    wall_ms: float = 0.0
+    cpu_ms: float = 0.0
+    detail: str = ""
+    state_lost: bool = False
+    execution_count: int = 0  # the cell's number in its interpreter, from 1
+
+    @property
+    def ok(self) -> bool:
+        return self.status is RunStatus.OK

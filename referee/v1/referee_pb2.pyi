@@ -221,6 +221,70 @@ class ExecuteResponse(_message.Message):
     cpu_ms: float
     def __init__(self, status: _Optional[_Union[ExecuteResponse.Status, str]] = ..., exit_code: _Optional[int] = ..., stdout: _Optional[str] = ..., stderr: _Optional[str] = ..., wall_ms: _Optional[float] = ..., detail: _Optional[str] = ..., cpu_ms: _Optional[float] = ...) -> None: ...
 
+class CreateSessionRequest(_message.Message):
+    __slots__ = ("language", "limits", "idle_ttl_s")
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_TTL_S_FIELD_NUMBER: _ClassVar[int]
+    language: str
+    limits: Limits
+    idle_ttl_s: int
+    def __init__(self, language: _Optional[str] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., idle_ttl_s: _Optional[int] = ...) -> None: ...
+
+class CreateSessionResponse(_message.Message):
+    __slots__ = ("session_id", "limits", "idle_ttl_s", "max_lifetime_s")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMITS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_TTL_S_FIELD_NUMBER: _ClassVar[int]
+    MAX_LIFETIME_S_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    limits: Limits
+    idle_ttl_s: int
+    max_lifetime_s: int
+    def __init__(self, session_id: _Optional[str] = ..., limits: _Optional[_Union[Limits, _Mapping]] = ..., idle_ttl_s: _Optional[int] = ..., max_lifetime_s: _Optional[int] = ...) -> None: ...
+
+class RunCellRequest(_message.Message):
+    __slots__ = ("session_id", "code", "timeout_ms")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    code: str
+    timeout_ms: int
+    def __init__(self, session_id: _Optional[str] = ..., code: _Optional[str] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+
+class RunCellResponse(_message.Message):
+    __slots__ = ("status", "stdout", "stderr", "value", "wall_ms", "cpu_ms", "detail", "state_lost", "execution_count")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STDOUT_FIELD_NUMBER: _ClassVar[int]
+    STDERR_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    WALL_MS_FIELD_NUMBER: _ClassVar[int]
+    CPU_MS_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    STATE_LOST_FIELD_NUMBER: _ClassVar[int]
+    EXECUTION_COUNT_FIELD_NUMBER: _ClassVar[int]
+    status: ExecuteResponse.Status
+    stdout: str
+    stderr: str
+    value: str
+    wall_ms: float
+    cpu_ms: float
+    detail: str
+    state_lost: bool
+    execution_count: int
+    def __init__(self, status: _Optional[_Union[ExecuteResponse.Status, str]] = ..., stdout: _Optional[str] = ..., stderr: _Optional[str] = ..., value: _Optional[str] = ..., wall_ms: _Optional[float] = ..., cpu_ms: _Optional[float] = ..., detail: _Optional[str] = ..., state_lost: _Optional[bool] = ..., execution_count: _Optional[int] = ...) -> None: ...
+
+class CloseSessionRequest(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class CloseSessionResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
 class ListLanguagesRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -59,6 +59,21 @@ class RewardServiceStub:
                 request_serializer=referee_dot_v1_dot_referee__pb2.ListLanguagesRequest.SerializeToString,
                 response_deserializer=referee_dot_v1_dot_referee__pb2.ListLanguagesResponse.FromString,
                 _registered_method=True)
+        self.CreateSession = channel.unary_unary(
+                '/referee.v1.RewardService/CreateSession',
+                request_serializer=referee_dot_v1_dot_referee__pb2.CreateSessionRequest.SerializeToString,
+                response_deserializer=referee_dot_v1_dot_referee__pb2.CreateSessionResponse.FromString,
+                _registered_method=True)
+        self.RunCell = channel.unary_unary(
+                '/referee.v1.RewardService/RunCell',
+                request_serializer=referee_dot_v1_dot_referee__pb2.RunCellRequest.SerializeToString,
+                response_deserializer=referee_dot_v1_dot_referee__pb2.RunCellResponse.FromString,
+                _registered_method=True)
+        self.CloseSession = channel.unary_unary(
+                '/referee.v1.RewardService/CloseSession',
+                request_serializer=referee_dot_v1_dot_referee__pb2.CloseSessionRequest.SerializeToString,
+                response_deserializer=referee_dot_v1_dot_referee__pb2.CloseSessionResponse.FromString,
+                _registered_method=True)
 
 
 class RewardServiceServicer:
@@ -101,6 +116,29 @@ class RewardServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateSession(self, request, context):
+        """A stateful interpreter for tool-integrated reasoning: variables of one cell exist in the
+        next. Each session is its own sandbox container, hardened like one-shot runs, closed by
+        CloseSession, by its idle TTL, at its maximum lifetime or at server shutdown. Unknown or
+        expired ids are NOT_FOUND; more than the server's maximum of sessions is RESOURCE_EXHAUSTED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RunCell(self, request, context):
+        """Run one cell; cells of one session run one at a time, in the order they arrive.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CloseSession(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RewardServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -128,6 +166,21 @@ def add_RewardServiceServicer_to_server(servicer, server):
                     servicer.ListLanguages,
                     request_deserializer=referee_dot_v1_dot_referee__pb2.ListLanguagesRequest.FromString,
                     response_serializer=referee_dot_v1_dot_referee__pb2.ListLanguagesResponse.SerializeToString,
+            ),
+            'CreateSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSession,
+                    request_deserializer=referee_dot_v1_dot_referee__pb2.CreateSessionRequest.FromString,
+                    response_serializer=referee_dot_v1_dot_referee__pb2.CreateSessionResponse.SerializeToString,
+            ),
+            'RunCell': grpc.unary_unary_rpc_method_handler(
+                    servicer.RunCell,
+                    request_deserializer=referee_dot_v1_dot_referee__pb2.RunCellRequest.FromString,
+                    response_serializer=referee_dot_v1_dot_referee__pb2.RunCellResponse.SerializeToString,
+            ),
+            'CloseSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.CloseSession,
+                    request_deserializer=referee_dot_v1_dot_referee__pb2.CloseSessionRequest.FromString,
+                    response_serializer=referee_dot_v1_dot_referee__pb2.CloseSessionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -265,6 +318,87 @@ class RewardService:
             '/referee.v1.RewardService/ListLanguages',
             referee_dot_v1_dot_referee__pb2.ListLanguagesRequest.SerializeToString,
             referee_dot_v1_dot_referee__pb2.ListLanguagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/referee.v1.RewardService/CreateSession',
+            referee_dot_v1_dot_referee__pb2.CreateSessionRequest.SerializeToString,
+            referee_dot_v1_dot_referee__pb2.CreateSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RunCell(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/referee.v1.RewardService/RunCell',
+            referee_dot_v1_dot_referee__pb2.RunCellRequest.SerializeToString,
+            referee_dot_v1_dot_referee__pb2.RunCellResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CloseSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/referee.v1.RewardService/CloseSession',
+            referee_dot_v1_dot_referee__pb2.CloseSessionRequest.SerializeToString,
+            referee_dot_v1_dot_referee__pb2.CloseSessionResponse.FromString,
             options,
             channel_credentials,
             insecure,

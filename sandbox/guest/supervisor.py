@@ -683,6 +683,213 @@ def reset() -> dict:
     return {"clean": not reasons, "usable": usable, "reasons": reasons}
 
 
+# ------------------------------------------------------------------ sessions
+#
+# A session container holds one long-lived interpreter (guest/kernel.py) instead of one process
+# per run. Between cells it is stopped (SIGSTOP): a thread it left running gets no CPU until the
+# next cell, whose time it then counts against. After every cell every other process is killed:
+# nothing a cell starts outlives it. When the interpreter dies, or cannot be interrupted at a
+# limit, the session starts over: every process killed, the work dir wiped, a new interpreter.
+
+INTERRUPT_GRACE_S = 1.0  # an interrupted cell has this long to unwind before its interpreter is killed
+ANSWER_CAP_BYTES = 4 << 20  # the interpreter's answer line (fd 4): a repr capped at the output cap
+_kernel = None
+
+
+class Kernel:
+    """The session's interpreter and its pipes: fd 1/2 (output), fd 3 (cells in), fd 4 (answers)."""
+
+    def __init__(self, argv: list[str], cpu_s: int) -> None:
+        self.r_out, w_out = os.pipe()
+        self.r_err, w_err = os.pipe()
+        cells_r, self.cells_w = os.pipe()
+        self.answers_r, answers_w = os.pipe()
+        devnull = os.open("/dev/null", os.O_RDONLY)
+        ends = (devnull, w_out, w_err, cells_r, answers_w)
+        try:
+            self.pid = os.posix_spawn(
+                RUNAS,
+                unprivileged_argv(argv, cpu_s),
+                PROGRAM_ENV,
+                setsid=True,
+                setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
+                file_actions=[(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate(ends)],
+            )
+        finally:
+            for fd in ends:
+                os.close(fd)
+        with contextlib.suppress(OSError), open(f"/proc/{self.pid}/oom_score_adj", "w") as f:
+            f.write("1000")  # the OOM killer takes the interpreter, never us
+        for fd in (self.r_out, self.r_err, self.cells_w, self.answers_r):
+            os.set_blocking(fd, False)
+        self.status: int | None = None  # its wait status once it has exited
+        self.count = 0  # cells answered
+
+    def close(self) -> None:
+        for fd in (self.r_out, self.r_err, self.cells_w, self.answers_r):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def run(self, req: dict) -> dict:
+        """One cell, under the request's limits; the reply says how it ended (see `cell`)."""
+        nonce, cap = req["nonce"], req["output_cap_bytes"]
+        pending = (json.dumps({"nonce": nonce, "code": req["code"]}) + "\n").encode()
+        out, err, answers = bytearray(), bytearray(), bytearray()
+        answer, stop, interrupted_at = None, "", None
+        sel = selectors.DefaultSelector()
+        sel.register(_wake_r, selectors.EVENT_READ)
+        for fd in (self.r_out, self.r_err, self.answers_r):
+            sel.register(fd, selectors.EVENT_READ)
+        sel.register(self.cells_w, selectors.EVENT_WRITE)
+        oom_before = oom_kills()
+        t0 = time.monotonic()
+        watch = Watch(req, judge=False)
+        try:
+            while answer is None and self.status is None:
+                now = time.monotonic()
+                if interrupted_at is None and (stop := stop or watch.over()):
+                    os.kill(self.pid, signal.SIGINT)  # it may unwind and keep its state
+                    interrupted_at = now
+                if interrupted_at is not None and now >= interrupted_at + INTERRUPT_GRACE_S:
+                    os.kill(self.pid, signal.SIGKILL)  # it would not stop: the session starts over
+                    self.status = os.waitpid(self.pid, 0)[1]
+                    break
+                wake = interrupted_at + INTERRUPT_GRACE_S if interrupted_at is not None else watch.next_wake()
+                for key, _ in sel.select(max(wake - time.monotonic(), 0)):
+                    if key.fd == _wake_r:
+                        with contextlib.suppress(BlockingIOError):
+                            os.read(_wake_r, 512)
+                        for pid, status in reap_exited():
+                            if pid == self.pid:
+                                self.status = status
+                    elif key.fd == self.cells_w:
+                        with contextlib.suppress(BlockingIOError, BrokenPipeError):
+                            pending = pending[os.write(self.cells_w, pending) :]
+                        if not pending:
+                            sel.unregister(self.cells_w)
+                    else:
+                        buf = {self.r_out: out, self.r_err: err, self.answers_r: answers}[key.fd]
+                        if not _read_into(key.fd, buf, ANSWER_CAP_BYTES if key.fd == self.answers_r else cap):
+                            sel.unregister(key.fd)
+                        if key.fd == self.answers_r:
+                            answer = _answer_for(nonce, answers)
+                        elif len(buf) > cap and not stop:
+                            stop = "output"
+            cpu_ms = watch.deadline.used_s() * 1000 if watch.deadline else 0.0
+            wall_ms = (time.monotonic() - t0) * 1000
+            if self.status is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGSTOP)  # idle until the next cell
+            leftovers = kill_others(self.pid if self.status is None else None)
+            for fd, buf in ((self.r_out, out), (self.r_err, err)):
+                _read_into(fd, buf, cap)
+        finally:
+            sel.close()
+        if self.status is None:
+            for pid, exited in reap_exited():
+                if pid == self.pid:
+                    self.status = exited
+        if answer is not None:
+            self.count = answer["count"]
+        final = self.status
+        died = final is not None
+        return {
+            "answer": answer,
+            **stopped(stop, watch, oom_before),
+            "interrupted": interrupted_at is not None and answer is not None,
+            "state_lost": died,
+            "exit_code": os.waitstatus_to_exitcode(final) if final is not None else 0,
+            "leftovers": leftovers,
+            "stdout": bytes(out[:cap]).decode(errors="replace"),
+            "stderr": bytes(err[:cap]).decode(errors="replace"),
+            "wall_ms": round(wall_ms, 3),
+            "cpu_ms": round(cpu_ms, 3),
+        }
+
+
+def _read_into(fd: int, buf: bytearray, cap: int) -> bool:
+    """Read what `fd` has now, keeping `buf` to a little past `cap`; False at end of file."""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        buf += chunk[: max(cap + 1 - len(buf), 0)]
+
+
+def _answer_for(nonce: str, answers: bytearray) -> dict | None:
+    """The interpreter's answer to this cell, if a whole line of it has come; lines with another
+    nonce (a cell's own writes to fd 4, a late answer to an earlier cell) are dropped."""
+    while b"\n" in answers:
+        line, _, rest = bytes(answers).partition(b"\n")
+        answers[:] = rest
+        try:
+            answer = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(answer, dict) and answer.get("nonce") == nonce:
+            return answer
+    return None
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return "gone"
+
+
+def kill_others(keep: int | None) -> int:
+    """Kill every process but us and `keep` (a stopped interpreter), as kill_all_and_reap does
+    for everyone: stop each found, then kill it, sweep until none is left. Zombies are dead
+    already (their parent, the stopped interpreter, reaps them at its next cell). The count."""
+    killed: set[int] = set()
+    while True:
+        alive = [p for p in other_pids() if p != keep and _state(p) not in ("Z", "X", "gone")]
+        if not alive:
+            return len(killed)
+        for sig in (signal.SIGSTOP, signal.SIGKILL):
+            for p in alive:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(p, sig)
+        killed.update(alive)
+        reap_exited()
+        time.sleep(0.001)
+
+
+def start_kernel(req: dict) -> dict:
+    """A new, empty interpreter (the session's first, or after one died): the work dir as a new
+    container's, nobody else alive."""
+    global _kernel
+    if _kernel is not None:
+        _kernel.close()
+        _kernel = None
+    kill_all_and_reap()
+    cleaned = reset()
+    _kernel = Kernel(req["argv"], req["kernel_cpu_s"])
+    os.kill(_kernel.pid, signal.SIGSTOP)
+    return {"started": True, "reset": cleaned}
+
+
+def cell(req: dict) -> dict:
+    """Run one cell in the session's interpreter (starting one if there is none)."""
+    fresh = _kernel is None or _kernel.status is not None
+    if fresh:
+        start_kernel(req)
+    assert _kernel is not None
+    os.kill(_kernel.pid, signal.SIGCONT)
+    reply = _kernel.run(req)
+    reply["fresh"] = fresh
+    if reply["state_lost"]:
+        start_kernel(req)  # the next cell finds an empty session, as the reply says
+    return reply
+
+
 def verdict_lines(channel: str) -> list[dict]:
     """The judge's JSON lines, up to the first that does not decode (a run cut short)."""
     lines = []
@@ -717,6 +924,10 @@ def handle(req: dict) -> dict:
         return result
     if op == "reset":
         return {"reset": reset()} if req.get("reset") else {}
+    if op == "cell":
+        return cell(req)
+    if op == "start_kernel":
+        return start_kernel(req)
     raise ValueError(f"unknown op {op!r}")
 
 
