@@ -775,6 +775,10 @@ class Kernel:
                             answer = _answer_for(nonce, answers)
                         elif len(buf) > cap and not stop:
                             stop = "output"
+            if stop == "memory" and self.status is None and memory_used_bytes() > watch.memory_limit:
+                # Interrupted, but what it holds is still over the limit (gVisor): start over.
+                os.kill(self.pid, signal.SIGKILL)
+                self.status = os.waitpid(self.pid, 0)[1]
             cpu_ms = watch.deadline.used_s() * 1000 if watch.deadline else 0.0
             wall_ms = (time.monotonic() - t0) * 1000
             if self.status is None:
