@@ -363,3 +363,37 @@ def test_shutdown_with_sessions_open_leaves_nothing() -> None:
 def test_a_session_sticks_to_one_endpoint_of_several() -> None:
     assert _endpoints("ipv4:127.0.0.1:1,127.0.0.1:2") == ["ipv4:127.0.0.1:1", "ipv4:127.0.0.1:2"]
     assert _endpoints("127.0.0.1:1") == ["127.0.0.1:1"]
+
+
+def test_the_three_rpcs_work_from_reflection_alone(server: ServerProcess) -> None:
+    """As a client with no stubs drives them (grpcurl, our own checks): the messages built
+    from the descriptors the server's reflection hands out."""
+    from google.protobuf import descriptor_pool, json_format, message_factory
+    from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
+
+    channel = grpc.insecure_channel(server.target)
+    pool = descriptor_pool.DescriptorPool(ProtoReflectionDescriptorDatabase(channel))
+    service = pool.FindServiceByName("referee.v1.RewardService")
+
+    def call(method: str, body: dict) -> dict:
+        m = service.FindMethodByName(method)
+        request_type = message_factory.GetMessageClass(m.input_type)
+        response_type = message_factory.GetMessageClass(m.output_type)
+        rpc = channel.unary_unary(
+            f"/{service.full_name}/{method}",
+            request_serializer=lambda msg: msg.SerializeToString(),
+            response_deserializer=response_type.FromString,
+        )
+        reply = rpc(json_format.ParseDict(body, request_type()), timeout=60)
+        return json_format.MessageToDict(reply, always_print_fields_with_no_presence=True)
+
+    created = call("CreateSession", {"language": "python", "limits": {"timeoutMs": 2000}})
+    sid = created["sessionId"]
+    assert created["limits"]["timeoutMs"] == 2000 and created["idleTtlS"] > 0
+    assert call("RunCell", {"sessionId": sid, "code": "x = 20"})["status"] == "OK"
+    cell = call("RunCell", {"sessionId": sid, "code": "print('hi')\nx + 22"})
+    assert (cell["status"], cell["stdout"], cell["value"], cell["executionCount"]) == ("OK", "hi\n", "42", 2)
+    assert call("CloseSession", {"sessionId": sid}) == {}
+    with pytest.raises(grpc.RpcError) as gone:
+        call("RunCell", {"sessionId": sid, "code": "x"})
+    assert gone.value.code() == grpc.StatusCode.NOT_FOUND
