@@ -2,6 +2,7 @@
 
     referee serve [--host H] [--port P] [--config FILE]
     referee exec FILE --language python [--stdin FILE] [--timeout SEC] [--memory-mb N]
+    referee repl [--server HOST:PORT] [--timeout SEC]   a session: cells from stdin, `# %%` between
     referee score INPUT.jsonl [-o OUT.jsonl] [--server HOST:PORT] [--rewards accuracy,format]
     referee verify --jsonl FILE [--report] [--format json]   (--report alone: every labeled set)
     referee sandbox build | referee doctor
@@ -181,6 +182,82 @@ def exec_(
             raise _fail(str(exc)) from None
         out = execute_response_to_json(execute_result_to_proto(result))
     typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+@app.command()
+def repl(
+    server: Annotated[str | None, typer.Option(help="HOST:PORT of a server; default: run in-process")] = None,
+    timeout: Annotated[float | None, typer.Option(help="CPU-time limit per cell in seconds")] = None,
+    memory_mb: Annotated[int | None, typer.Option(help="memory limit of the session in MiB")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """A sandbox session on the terminal: state kept from cell to cell, as in Jupyter.
+
+    Interactive, a cell ends at an empty line; from a pipe or file, cells are separated by
+    `# %%` lines (the cell marker of Jupytext and VS Code). Each cell prints its output, its
+    value as `Out[n]: …`, and its status when it is not OK."""
+    from sandbox import SessionSpec
+
+    spec = SessionSpec(timeout_ms=int(timeout * 1000) if timeout else None, memory_mb=memory_mb)
+    cells = _cells(sys.stdin, interactive=sys.stdin.isatty())
+
+    async def run() -> None:
+        if server:
+            from referee.client import AsyncRefereeClient
+
+            async with (
+                AsyncRefereeClient(server) as client,
+                client.session(timeout_ms=spec.timeout_ms or 0, memory_mb=spec.memory_mb or 0) as session,
+            ):
+                for code in cells:
+                    _show(await session.run(code))
+        else:
+            from referee.engine import Engine
+
+            async with Engine(_settings(config)) as engine:
+                sessions = await engine.sessions()
+                info = await sessions.create(spec)
+                for code in cells:
+                    _show(await sessions.run(info.id, code))
+
+    try:
+        asyncio.run(run())
+    except (ValueError, KeyError) as exc:
+        raise _fail(str(exc)) from None
+    except Exception as exc:  # the client's RefereeError: unreachable, refused
+        from referee.client import RefereeError
+
+        if isinstance(exc, RefereeError):
+            raise _fail(str(exc)) from None
+        raise
+
+
+def _cells(stream: Any, *, interactive: bool) -> Any:
+    """The cells of `stream`: split at empty lines (a terminal) or at `# %%` lines (a file)."""
+    cell: list[str] = []
+    if interactive:
+        typer.echo("referee session: a cell ends at an empty line; Ctrl-D ends the session", err=True)
+    for line in stream:
+        ends = line.strip() == "" if interactive else line.strip().startswith("# %%")
+        if ends:
+            if "".join(cell).strip():
+                yield "".join(cell)
+            cell = []
+        else:
+            cell.append(line)
+    if "".join(cell).strip():
+        yield "".join(cell)
+
+
+def _show(r: Any) -> None:
+    """A cell's result as a terminal shows it."""
+    sys.stdout.write(r.stdout)
+    sys.stderr.write(r.stderr)
+    if r.value:
+        typer.echo(f"Out[{r.execution_count}]: {r.value}")
+    if not r.ok or r.state_lost:
+        typer.echo(f"[{r.status}] {r.detail}", err=True)
+    sys.stdout.flush()
 
 
 @app.command()

@@ -397,3 +397,20 @@ def test_the_three_rpcs_work_from_reflection_alone(server: ServerProcess) -> Non
     with pytest.raises(grpc.RpcError) as gone:
         call("RunCell", {"sessionId": sid, "code": "x"})
     assert gone.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_referee_repl_runs_cells_from_a_file_in_one_session(server: ServerProcess) -> None:
+    import subprocess
+    import sys
+
+    cells = "x = 6 * 7\n# %%\nprint('hi')\nx\n# %%\n1 / 0\n# %%\nx + 1\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "referee.cli", "repl", "--server", server.target, "--timeout", "2"],
+        input=cells,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "hi\nOut[2]: 42\nOut[4]: 43\n"
+    assert "[RUNTIME_ERROR] ZeroDivisionError: division by zero" in done.stderr
