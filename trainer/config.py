@@ -24,6 +24,7 @@ __all__ = [
     "RewardConfig",
     "SFTConfig",
     "TaskConfig",
+    "ToolConfig",
     "TrainConfig",
     "load_config",
 ]
@@ -79,6 +80,20 @@ class GenerationConfig(_Strict):
     top_p: float = Field(1.0, gt=0, le=1, description="nucleus sampling")
 
 
+class ToolConfig(_Strict):
+    """Multi-turn tool rollouts: a closed code block runs in the episode's referee session."""
+
+    max_tool_calls: int = Field(0, ge=0, description="code blocks run per completion; 0 = no tool (off)")
+    language: str = Field("python", description="session language")
+    code_start: str = Field("```python\n", description="opens a code block the tool runs")
+    code_end: str = Field("\n```", description="closes it: generation stops here and the block runs")
+    output_start: str = Field("\n```output\n", description="opens the tool turn appended after a block")
+    output_end: str = Field("\n```\n", description="closes the tool turn")
+    max_output_chars: int = Field(200, ge=1, description="tool output longer than this is cut")
+    timeout_ms: int = Field(0, ge=0, description="per-cell time limit; 0 = the server's default")
+    memory_mb: int = Field(0, ge=0, description="session memory limit; 0 = the server's default")
+
+
 class LossConfig(_Strict):
     loss_type: Literal["grpo", "dr_grpo", "dapo"] = Field(
         "dapo",
@@ -104,6 +119,7 @@ class TrainConfig(_Strict):
     referee: RefereeConfig = Field(default_factory=RefereeConfig, description="the reward server")
     generation: GenerationConfig = Field(default_factory=GenerationConfig, description="rollout sampling")
     loss: LossConfig = Field(default_factory=LossConfig, description="GRPO objective")
+    tools: ToolConfig = Field(default_factory=ToolConfig, description="code tool calls (off by default)")
     steps: int = Field(100, ge=1, description="optimizer steps (one batch of rollouts each)")
     prompts_per_step: int = Field(8, ge=1, description="B: prompts (groups) per step")
     num_iterations: int = Field(1, ge=1, description="mu: optimizer passes over each batch of rollouts")

@@ -15,6 +15,7 @@ the same function that sampled the tokens; gradients flow all the same.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 from collections import defaultdict
@@ -28,12 +29,13 @@ from referee.client import RefereeError
 from trainer.advantages import group_advantages
 from trainer.config import TrainConfig
 from trainer.loss import LossStats, grpo_loss
-from trainer.metrics import MetricsLog, plot_metrics, reflection_rate
+from trainer.metrics import MetricsLog, plot_metrics, reflection_rate, tool_metrics
 from trainer.models import build_model
 from trainer.rollout import generate, token_logps
 from trainer.scoring import GroupResult, GroupScorer, group_failure
 from trainer.tasks import prompt_source
 from trainer.tokenizer import load_tokenizer
+from trainer.tools import RefereeTools, generate_with_tools
 
 __all__ = ["train"]
 
@@ -51,18 +53,28 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
     history: list[dict[str, Any]] = []
     skipped_total = 0
 
-    with GroupScorer(cfg.referee) as scorer, MetricsLog(out_dir / "metrics.jsonl") as metrics:
+    use_tools = cfg.tools.max_tool_calls > 0
+    tool_ctx = RefereeTools(cfg.referee, cfg.tools) if use_tools else contextlib.nullcontext(None)
+    with (
+        GroupScorer(cfg.referee) as scorer,
+        MetricsLog(out_dir / "metrics.jsonl") as metrics,
+        tool_ctx as tools,
+    ):
         scorer.check_rewards()  # unreachable server or unknown reward: fail before any rollout
         for step in range(1, cfg.steps + 1):
             t0 = time.perf_counter()
 
             # 1. Rollouts: B prompts x G samples.
             batch = [next(problems) for _ in range(B)]
-            rollout = generate(policy, tokenizer, [p.prompt for p in batch], cfg.generation)
+            prompts = [p.prompt for p in batch]
+            if tools is not None:
+                rollout = generate_with_tools(policy, tokenizer, prompts, cfg.generation, cfg.tools, tools)
+            else:
+                rollout = generate(policy, tokenizer, prompts, cfg.generation)
             ids, attn = rollout.input_ids, rollout.attention_mask  # (B*G, P+T)
-            mask = rollout.completion_mask  # (B*G, T)
+            mask = rollout.gradient_mask  # (B*G, T): 0 on tool output, which the model did not sample
             T = mask.shape[1]
-            lengths = rollout.lengths.tolist()
+            lengths = mask.sum(dim=1).tolist()  # the model's own tokens, what length rewards judge
 
             # 2. Rewards, scored while we compute the log-probs of the policy that sampled.
             groups = [
@@ -120,6 +132,13 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> list[dict[str
                 warmup.step()
 
                 row |= _update_row(rewards, scored.per_reward, stats, float(grad_norm))
+                if use_tools and "accuracy" in scored.per_reward:
+                    kept = rows.tolist()
+                    row |= tool_metrics(
+                        scored.per_reward["accuracy"],
+                        [rollout.tool_calls[i] for i in kept],
+                        [rollout.tool_errors[i] for i in kept],
+                    )
 
             # 5. Metrics.
             row |= {"score_wait_s": wait_s, "step_s": time.perf_counter() - t0}
@@ -197,6 +216,8 @@ def _summary(row: dict[str, Any]) -> str:
         ("reward/format", "fmt"),
         ("reward/total", "reward"),
         ("completion_length", "len"),
+        ("tool/calls_per_completion", "tools"),
+        ("tool/accuracy_with", "acc+tool"),
         ("loss", "loss"),
         ("clipfrac", "clip"),
         ("kl", "kl"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-__all__ = ["MetricsLog", "plot_metrics", "reflection_rate"]
+__all__ = ["MetricsLog", "plot_metrics", "reflection_rate", "tool_metrics"]
 
 REFLECTION = re.compile(
     r"\b(wait|re-?check|re-?examine|verify|double[- ]check|let me (?:check|reconsider)|hmm)\b", re.IGNORECASE
@@ -27,6 +27,20 @@ def reflection_rate(completions: Sequence[str]) -> float:
     if not completions:
         return 0.0
     return sum(bool(REFLECTION.search(c)) for c in completions) / len(completions)
+
+
+def tool_metrics(accuracy: Sequence[float], calls: Sequence[int], errors: Sequence[int]) -> dict[str, float]:
+    """Tool use of a step's scored completions: calls per completion, share of calls that failed,
+    and accuracy over the completions that used the tool and those that did not (NaN if none)."""
+    used = [a for a, c in zip(accuracy, calls, strict=True) if c > 0]
+    unused = [a for a, c in zip(accuracy, calls, strict=True) if c == 0]
+    n_calls = sum(calls)
+    return {
+        "tool/calls_per_completion": n_calls / max(1, len(calls)),
+        "tool/error_rate": sum(errors) / n_calls if n_calls else 0.0,
+        "tool/accuracy_with": sum(used) / len(used) if used else math.nan,
+        "tool/accuracy_without": sum(unused) / len(unused) if unused else math.nan,
+    }
 
 
 class MetricsLog:
@@ -62,6 +76,10 @@ PANELS = (
     ),
     ("completion length (tokens)", ("completion_length",)),
     ("reflection rate", ("reflection_rate",)),
+    (
+        "tool use: calls per completion, error rate; accuracy with / without a call",
+        ("tool/calls_per_completion", "tool/error_rate", "tool/accuracy_with", "tool/accuracy_without"),
+    ),
     ("loss", ("loss",)),
     ("KL to reference (k3)", ("kl",)),
     ("clip fraction", ("clipfrac",)),
@@ -74,23 +92,27 @@ def plot_metrics(rows: Sequence[dict[str, Any]], png: Path, title: str = "GRPO")
     matplotlib.use("Agg")  # files only, never a window
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, 3, figsize=(14, 7), constrained_layout=True)
+    fig, axes = plt.subplots(2, 4, figsize=(18, 7), constrained_layout=True)
     steps = [r["step"] for r in rows]
-    for ax, (panel, keys) in zip(axes.flat, PANELS, strict=True):
+    for ax in axes.flat[len(PANELS) :]:
+        ax.set_visible(False)
+    for ax, (panel, keys) in zip(axes.flat, PANELS, strict=False):
         for key in keys:
             ys = [r.get(key) for r in rows]
             if any(y is not None for y in ys):
                 vals: list[float] = [math.nan if y is None else y for y in ys]
-                if key.startswith("reward/"):  # noisy per step: show the trend over it
+                if key.startswith("reward/") or key.startswith(
+                    "tool/accuracy"
+                ):  # noisy per step: show the trend over it
                     (raw,) = ax.plot(steps, vals, alpha=0.3, linewidth=0.8)
                     ax.plot(
                         steps,
                         _moving_average(vals, 10),
                         color=raw.get_color(),
-                        label=key.removeprefix("reward/"),
+                        label=key.removeprefix("reward/").removeprefix("tool/"),
                     )
                 else:
-                    ax.plot(steps, vals)
+                    ax.plot(steps, vals, label=key.removeprefix("tool/") if key.startswith("tool/") else None)
         ax.set_title(panel)
         ax.set_xlabel("step")
         ax.grid(alpha=0.3)

@@ -7,7 +7,7 @@ prompt scores exactly as `generate` sampled it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 import torch
@@ -28,6 +28,16 @@ class Rollout:
     input_ids: torch.Tensor  # (N, P+T) prompt then completion
     attention_mask: torch.Tensor  # (N, P+T)
     completion_mask: torch.Tensor  # (N, T) 1 for completion tokens up to and including EOS
+    # Tool rollouts (trainer.tools): 0 on tool-output tokens too; None = completion_mask.
+    loss_mask: torch.Tensor | None = None
+    transcripts: list[str] | None = None  # N, with tool turns (completions hold the model's text only)
+    tool_calls: list[int] = field(default_factory=list)  # N, code blocks run per completion
+    tool_errors: list[int] = field(default_factory=list)  # N, of which failed
+
+    @property
+    def gradient_mask(self) -> torch.Tensor:
+        """(N, T) tokens the loss counts: the model's own samples."""
+        return self.completion_mask if self.loss_mask is None else self.loss_mask
 
     @property
     def lengths(self) -> torch.Tensor:

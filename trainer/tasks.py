@@ -22,9 +22,11 @@ __all__ = [
     "Problem",
     "addition_problem",
     "make_problem",
+    "multiplication_problems",
     "problems",
     "prompt_source",
     "read_jsonl",
+    "tool_multiplication_examples",
     "worked_examples",
     "worked_solution",
 ]
@@ -130,3 +132,27 @@ def problems_from_jsonl(path: Path, seed: int) -> Iterator[Problem]:
 
 def prompt_source(data: Path | None, digits: int, seed: int) -> Iterator[Problem]:
     return problems_from_jsonl(data, seed) if data is not None else problems(digits, seed)
+
+
+def tool_multiplication_examples(n: int, digits: int, seed: int) -> list[dict[str, object]]:
+    """`n` SFT rows for tool use: `a*b=` -> a code block, its output turn, then `\\boxed{a*b}`.
+
+    The turn text matches trainer.config.ToolConfig's default fences, so a model trained on
+    these writes blocks that `generate_with_tools` stops at and runs."""
+    rng = random.Random(seed)
+    lo, hi = 10 ** (digits - 1), 10**digits - 1
+    rows: list[dict[str, object]] = []
+    for _ in range(n):
+        a, b = rng.randint(lo, hi), rng.randint(lo, hi)
+        completion = f"```python\nprint({a}*{b})\n```\n```output\n{a * b}\n```\n\\boxed{{{a * b}}}"
+        rows.append({"prompt": f"{a}*{b}=", "completion": completion, "math": {"gold": str(a * b)}})
+    return rows
+
+
+def multiplication_problems(digits: int, seed: int) -> Iterator[Problem]:
+    """An endless stream of `a*b=` with `digits`-digit operands."""
+    rng = random.Random(seed)
+    lo, hi = 10 ** (digits - 1), 10**digits - 1
+    while True:
+        a, b = rng.randint(lo, hi), rng.randint(lo, hi)
+        yield Problem(prompt=f"{a}*{b}=", gold=str(a * b))
