@@ -105,3 +105,28 @@ def test_tool_metrics_split_accuracy_by_tool_use() -> None:
     m = tool_metrics([1.0, 0.0, 0.0], [1, 2, 0], [0, 1, 0])
     assert m["tool/calls_per_completion"] == 1.0 and m["tool/error_rate"] == pytest.approx(1 / 3)
     assert m["tool/accuracy_with"] == 0.5 and m["tool/accuracy_without"] == 0.0
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_grpo_with_tools_against_a_real_server(
+    referee_target: str, tiny_sft_model: Any, tmp_path: Any
+) -> None:
+    from trainer.config import TrainConfig
+    from trainer.grpo import train
+
+    cfg = TrainConfig.model_validate(
+        {
+            "model": {"path": str(tiny_sft_model)},
+            "task": {"digits": 1},
+            "referee": {"target": referee_target, "timeout_s": 30, "retries": 1},
+            "generation": {"num_generations": 2, "max_new_tokens": 16},
+            "tools": {"max_tool_calls": 1},
+            "steps": 1,
+            "prompts_per_step": 1,
+            "out_dir": str(tmp_path),
+            "save_model": False,
+        }
+    )
+    [row] = train(cfg, log=lambda _: None)
+    assert row["groups_scored"] == 1 and "tool/calls_per_completion" in row
