@@ -46,7 +46,7 @@ class Service:
                 return engine.sandbox_stats()[state]
 
             metrics.gauge(f"referee_sandbox_{state}_containers", f"sandbox containers {state}", containers)
-        metrics.gauge("referee_sessions_open", "sandbox sessions open now", engine.open_sessions)
+        metrics.gauge("referee_sessions_open", "sandbox sessions open now", lambda: engine.open_sessions())
 
     @contextlib.asynccontextmanager
     async def admit(self, code: bool, wait_s: float = 0.0) -> AsyncIterator[None]:
