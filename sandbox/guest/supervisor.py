@@ -692,6 +692,11 @@ def reset() -> dict:
 # limit, the session starts over: every process killed, the work dir wiped, a new interpreter.
 
 INTERRUPT_GRACE_S = 1.0  # an interrupted cell has this long to unwind before its interpreter is killed
+# gVisor: a cell stopped at the memory limit keeps its session only if, once interrupted, the
+# interpreter holds less than this share of the limit. What it still holds is whatever the cell
+# kept (a list it filled, say); just under the limit it would fail again at once, and "just
+# under" depends on when the interrupt landed: a margin keeps the verdict off that race.
+MEMORY_RESUME_FRACTION = 0.75
 ANSWER_CAP_BYTES = 4 << 20  # the interpreter's answer line (fd 4): a repr capped at the output cap
 _kernel = None
 
@@ -775,8 +780,9 @@ class Kernel:
                             answer = _answer_for(nonce, answers)
                         elif len(buf) > cap and not stop:
                             stop = "output"
-            if stop == "memory" and self.status is None and memory_used_bytes() > watch.memory_limit:
-                # Interrupted, but what it holds is still over the limit (gVisor): start over.
+            held = MEMORY_RESUME_FRACTION * watch.memory_limit
+            if stop == "memory" and self.status is None and memory_used_bytes() > held:
+                # Interrupted, but it still holds about the limit (gVisor): start over.
                 os.kill(self.pid, signal.SIGKILL)
                 self.status = os.waitpid(self.pid, 0)[1]
             cpu_ms = watch.deadline.used_s() * 1000 if watch.deadline else 0.0
