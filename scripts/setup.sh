@@ -61,9 +61,11 @@ log "installing Python packages into .venv"
 # The trainers' own client code, for tests/clients: verl's SandboxFusion scorer and reward
 # managers, OpenRLHF's remote-reward client. --no-deps keeps out their GPU stacks (vllm,
 # flash-attn, deepspeed); the few pure-Python modules those client paths import come after.
-if ! .venv/bin/python -c 'import verl, openrlhf' 2>/dev/null; then
+if ! .venv/bin/python -c 'import verl.experimental.agent_loop.tool_agent_loop, openrlhf' 2>/dev/null; then
   log "installing verl and openrlhf client code (no GPU dependencies)"
   .venv/bin/pip install -q --no-deps 'verl==0.9.1' 'openrlhf==0.11.2'
+  # what verl's ToolAgentLoop imports (tests/clients/test_verl_tool.py drives it), no GPU stack
+  .venv/bin/pip install -q cachetools fastapi uvicorn
   .venv/bin/pip install -q 'tensordict>=0.8,<=0.10,!=0.9.0' omegaconf codetiming pylatexenc hydra-core
   # openrlhf's wheel ships a top-level `tests` package that would shadow ours.
   rm -rf .venv/lib/python3*/site-packages/tests
