@@ -155,6 +155,9 @@ class SFTConfig(_Strict):
     seed: int = Field(0, description="seed of batch sampling")
     out_dir: Path = Field(Path("runs/sft"), description="the fine-tuned model and tokenizer go here")
     threads: int = Field(0, ge=0, description="torch CPU threads; 0 = torch's default")
+    tools: ToolConfig = Field(
+        default_factory=ToolConfig, description="tool-turn markers: a completion's tool turns get no loss"
+    )
 
     @model_validator(mode="after")
     def _data_exists(self) -> SFTConfig:

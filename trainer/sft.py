@@ -2,8 +2,8 @@
 
 R1 fine-tunes on a few thousand curated long chain-of-thought examples so that RL
 starts from a model that already writes readable `<think>…</think><answer>…</answer>`.
-Here: next-token cross-entropy on the completion only (prompt tokens are masked out),
-each example ended with EOS so the model learns to stop.
+Here: next-token cross-entropy on the completion only (prompt tokens and tool turns are
+masked out), each example ended with EOS so the model learns to stop.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, cast
 import torch
 from transformers import PreTrainedTokenizerBase
 
-from trainer.config import SFTConfig
+from trainer.config import SFTConfig, ToolConfig
 from trainer.models import build_model
 from trainer.rollout import render_prompt
 from trainer.tasks import read_jsonl, worked_examples
@@ -28,17 +28,46 @@ __all__ = ["encode_examples", "sft"]
 IGNORE = -100  # label value that cross-entropy skips
 
 
+def _completion_tokens(
+    tokenizer: PreTrainedTokenizerBase, text: str, tool: ToolConfig
+) -> tuple[list[int], list[int]]:
+    """A completion's tokens and labels: a tool turn (`output_start`…`output_end`) is the tool's
+    text, not the model's, so it gets no labels, as in tool rollouts (Rollout.loss_mask). Each
+    turn is encoded on its own, as the rollout appends it."""
+    ids: list[int] = []
+    labels: list[int] = []
+
+    def add(piece: str, learn: bool) -> None:
+        t = tokenizer.encode(piece, add_special_tokens=False) if piece else []
+        ids.extend(t)
+        labels.extend(t if learn else [IGNORE] * len(t))
+
+    rest = text
+    while (start := rest.find(tool.output_start)) >= 0:
+        end = rest.find(tool.output_end, start + len(tool.output_start))
+        if end < 0:
+            break  # an unclosed turn is the model's own text
+        end += len(tool.output_end)
+        add(rest[:start], learn=True)
+        add(rest[start:end], learn=False)
+        rest = rest[end:]
+    add(rest, learn=True)
+    return ids, labels
+
+
 def encode_examples(
-    tokenizer: PreTrainedTokenizerBase, rows: Sequence[dict[str, Any]]
+    tokenizer: PreTrainedTokenizerBase, rows: Sequence[dict[str, Any]], tool: ToolConfig | None = None
 ) -> list[tuple[list[int], list[int]]]:
-    """Rows {prompt, completion} -> (input_ids, labels) with the prompt's labels masked."""
+    """Rows {prompt, completion} -> (input_ids, labels) with the prompt's and the tool turns'
+    labels masked (tool markers: `tool`, default ToolConfig())."""
+    tool = tool or ToolConfig()
     out = []
     for i, r in enumerate(rows, 1):
         if not isinstance(r.get("prompt"), str) or not isinstance(r.get("completion"), str):
             raise ValueError(f"SFT row {i}: needs string 'prompt' and 'completion'")
         p = tokenizer.encode(render_prompt(tokenizer, r["prompt"]), add_special_tokens=False)
-        c = [*tokenizer.encode(r["completion"], add_special_tokens=False), tokenizer.eos_token_id]
-        out.append((p + c, [IGNORE] * len(p) + c))
+        c, labels = _completion_tokens(tokenizer, r["completion"], tool)
+        out.append((p + c + [tokenizer.eos_token_id], [IGNORE] * len(p) + labels + [tokenizer.eos_token_id]))
     return out
 
 
@@ -63,7 +92,7 @@ def sft(cfg: SFTConfig, log: Callable[[str], None] = print) -> Path:
         if cfg.data
         else worked_examples(cfg.examples, cfg.task.digits, cfg.task.seed, cfg.slip_rate)
     )
-    examples = encode_examples(tokenizer, rows)
+    examples = encode_examples(tokenizer, rows, cfg.tools)
     longest = max(len(ids) for ids, _ in examples)
     # cast: the left side (Any | None) is the type context of the right, so mypy types that getattr
     # by typeshed's `default: None` overload; both are the model's int position limits

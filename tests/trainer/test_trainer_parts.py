@@ -106,3 +106,23 @@ def test_sft_examples_mask_the_prompt_and_end_with_eos() -> None:
     assert tok.decode(ids[4:-1]) == "<answer>3</answer>"
     with pytest.raises(ValueError, match="row 1"):
         encode_examples(tok, [{"prompt": "1+2="}])
+
+
+def test_sft_masks_the_tool_turns_of_a_tool_using_example() -> None:
+    # The row shape trainer.tasks.tool_multiplication_examples writes, and the rollout produces.
+    from trainer.sft import IGNORE, encode_examples
+    from trainer.tasks import tool_multiplication_examples
+
+    tok = CharTokenizer()
+    [row] = tool_multiplication_examples(1, 3, 0)
+    completion = str(row["completion"])
+    [(ids, labels)] = encode_examples(tok, [row])
+    p = len(ids) - len(completion) - 1
+    learned = "".join(ch if lab != IGNORE else "_" for ch, lab in zip(completion, labels[p:-1], strict=True))
+    turn = completion[completion.index("\n```output\n") : completion.index("\\boxed")]
+    assert learned == completion.replace(turn, "_" * len(turn))  # only the tool's turn is masked
+    assert "```python\nprint(" in learned and learned.endswith("\\boxed{" + completion.split("{")[1])
+    assert labels[-1] == tok.eos_token_id
+    # An unclosed turn is the model's own text: nothing masked past the prompt.
+    [(_, labels)] = encode_examples(tok, [{"prompt": "q", "completion": "a\n```output\n5"}])
+    assert IGNORE not in labels[len(labels) - len("a\n```output\n5") - 1 :]
