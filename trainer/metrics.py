@@ -43,6 +43,10 @@ def tool_metrics(accuracy: Sequence[float], calls: Sequence[int], errors: Sequen
     }
 
 
+def _finite(v: float) -> float | None:
+    return round(v, 6) if math.isfinite(v) else None
+
+
 class MetricsLog:
     """Append-only JSONL; each `log` call is one line, flushed so a crashed run keeps its history."""
 
@@ -52,8 +56,9 @@ class MetricsLog:
         self._f: IO[str] = path.open("w")
 
     def log(self, row: dict[str, Any]) -> None:
-        clean = {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v) for k, v in row.items()}
-        self._f.write(json.dumps(clean) + "\n")
+        # NaN (no completion to average over) is null: JSON has no NaN, and readers choke on it
+        clean = {k: (_finite(v) if isinstance(v, float) else v) for k, v in row.items()}
+        self._f.write(json.dumps(clean, allow_nan=False) + "\n")
         self._f.flush()
 
     def close(self) -> None:

@@ -126,3 +126,16 @@ def test_sft_masks_the_tool_turns_of_a_tool_using_example() -> None:
     # An unclosed turn is the model's own text: nothing masked past the prompt.
     [(_, labels)] = encode_examples(tok, [{"prompt": "q", "completion": "a\n```output\n5"}])
     assert IGNORE not in labels[len(labels) - len("a\n```output\n5") - 1 :]
+
+
+def test_metrics_log_writes_strict_json(tmp_path: Path) -> None:
+    import json
+    import math
+
+    from trainer.metrics import MetricsLog, tool_metrics
+
+    with MetricsLog(tmp_path / "m.jsonl") as log:  # every completion used the tool: "without" is NaN
+        log.log({"step": 1, "x": 1 / 3, **tool_metrics([1.0, 0.0], [1, 2], [0, 1])})
+    row = json.loads((tmp_path / "m.jsonl").read_text(), parse_constant=lambda c: math.nan)
+    assert row["tool/accuracy_without"] is None and row["x"] == 0.333333
+    assert row["tool/accuracy_with"] == 0.5 and row["tool/error_rate"] == round(1 / 3, 6)
