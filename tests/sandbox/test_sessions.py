@@ -209,7 +209,9 @@ def test_threads_do_not_run_between_cells(client: RefereeClient) -> None:
             "threading.Thread(target=tick, daemon=True).start()\ntime.sleep(0.1)"
         )
         time.sleep(1.5)
-        gap = s.run("max(b - a for a, b in zip(stamps, stamps[1:]))")
+        # The thread must tick once after the resume for the pause to show in `stamps`: this
+        # cell sleeps first, or it could read the list before the thread got the GIL back.
+        gap = s.run("time.sleep(0.1)\nmax(b - a for a, b in zip(stamps, stamps[1:]))")
         assert float(gap.value) >= 1.0
 
 
