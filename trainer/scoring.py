@@ -1,8 +1,7 @@
 """Rewards from the referee server: one `Score` call per group, every group of a step in flight at once.
 
-The trainer is synchronous torch code; the async client runs on an event loop in a
-background thread, so `submit` returns at once and the trainer computes log-probs
-while the server scores (the overlap the GRPO loop relies on).
+The client runs on a background loop (trainer.background), so `submit` returns at once and
+the trainer computes log-probs while the server scores (the overlap the GRPO loop relies on).
 
 A server that cannot be reached raises `RefereeUnavailable` (naming the address) out
 of `Future.result()`: a run without rewards must stop, loudly. Any other failure of
@@ -13,13 +12,13 @@ one group's call (deadline, rejected request) comes back in that group's slot as
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any
 
-from referee.client import AsyncRefereeClient, RefereeError, RefereeUnavailable
+from referee.client import RefereeError, RefereeUnavailable
 from rewards.types import SampleResult
+from trainer.background import BackgroundClient
 from trainer.config import RefereeConfig
 
 __all__ = ["GroupResult", "GroupScorer", "group_failure"]
@@ -41,21 +40,11 @@ def group_failure(result: GroupResult, unscorable: Sequence[str]) -> str | None:
     return None
 
 
-class GroupScorer:
+class GroupScorer(BackgroundClient):
     def __init__(self, cfg: RefereeConfig) -> None:
         self.cfg = cfg
         self.specs = [{"name": r.name, "weight": r.weight, "params": r.params} for r in cfg.rewards]
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="referee-scorer", daemon=True)
-        self._thread.start()
-        self._client = self._run(self._connect())
-
-    async def _connect(self) -> AsyncRefereeClient:
-        # grpc.aio channels belong to the loop that creates them.
-        return self.cfg.async_client()
-
-    def _run(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+        super().__init__(cfg, "referee-scorer")
 
     def check_rewards(self) -> list[str]:
         """Fail fast, before any rollout: the server answers and offers every configured reward."""
@@ -80,16 +69,4 @@ class GroupScorer:
 
     def submit(self, groups: Sequence[Sequence[Mapping[str, Any]]]) -> Future[list[GroupResult]]:
         """Start scoring every group now; the future holds one result (or error) per group, in order."""
-        return asyncio.run_coroutine_threadsafe(self._score_all(groups), self._loop)
-
-    def close(self) -> None:
-        self._run(self._client.close())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=5)
-        self._loop.close()
-
-    def __enter__(self) -> GroupScorer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        return self._submit(self._score_all(groups))

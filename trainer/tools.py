@@ -14,15 +14,15 @@ scores the model's tokens only, so a printed `\\boxed{}` in tool output cannot e
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import torch
 from transformers import PreTrainedModel, PreTrainedTokenizerBase, StoppingCriteria, StoppingCriteriaList
 
 from referee.client import AsyncSession
+from trainer.background import BackgroundClient
 from trainer.config import GenerationConfig, RefereeConfig, ToolConfig
 from trainer.rollout import Rollout, render_prompt
 
@@ -54,23 +54,13 @@ def closed_block(text: str, tool: ToolConfig) -> tuple[str, int] | None:
     return text[start + len(tool.code_start) : end], end + len(tool.code_end)
 
 
-class RefereeTools:
-    """Cells run in referee sessions, one per episode; the async client runs on a background
-    loop (like trainer.scoring.GroupScorer) so a round's cells run concurrently."""
+class RefereeTools(BackgroundClient):
+    """Cells run in referee sessions, one per episode; a round's cells run concurrently."""
 
     def __init__(self, cfg: RefereeConfig, tool: ToolConfig) -> None:
         self.tool = tool
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="referee-tools", daemon=True)
-        self._thread.start()
-        self._client = self._run(self._connect(cfg))
         self._sessions: dict[int, AsyncSession] = {}
-
-    async def _connect(self, cfg: RefereeConfig) -> Any:
-        return cfg.async_client()  # grpc.aio channels belong to the loop that creates them
-
-    def _run(self, coro: Any) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+        super().__init__(cfg, "referee-tools")
 
     async def _cell(self, episode: int, code: str) -> ToolResult:
         try:
@@ -90,7 +80,7 @@ class RefereeTools:
         return list(await asyncio.gather(*(self._cell(e, c) for e, c in calls)))
 
     def run_cells(self, calls: Sequence[tuple[int, str]]) -> list[ToolResult]:
-        return cast(list[ToolResult], self._run(self._cells(calls)))
+        return self._run(self._cells(calls))
 
     async def _close_all(self) -> None:
         sessions, self._sessions = list(self._sessions.values()), {}
@@ -101,16 +91,7 @@ class RefereeTools:
 
     def close(self) -> None:
         self.close_sessions()
-        self._run(self._client.close())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=5)
-        self._loop.close()
-
-    def __enter__(self) -> RefereeTools:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().close()
 
 
 def _text(tokenizer: PreTrainedTokenizerBase, ids: list[int]) -> str:
