@@ -37,6 +37,7 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=40, help="GRPO steps with the tool")
     ap.add_argument("--baseline-steps", type=int, default=10, help="steps of the no-tool run")
     ap.add_argument("--sft-steps", type=int, default=300)
+    ap.add_argument("--lr", type=float, default=None, help="GRPO learning rate (default: the example's)")
     ap.add_argument("--work", type=Path, default=ROOT / "runs")
     args = ap.parse_args()
 
@@ -76,7 +77,7 @@ def main() -> None:
             }
         )
         base_rows = train(no_tool)
-        cfg = base.model_copy(update={"referee": ref, "steps": args.steps})
+        cfg = base.model_copy(update={"referee": ref, "steps": args.steps, "lr": args.lr or base.lr})
         rows_ = train(cfg)
 
     shutil.copy(cfg.out_dir / "metrics.jsonl", HERE / "grpo_tool_multiply_metrics.jsonl")
