@@ -73,6 +73,9 @@ class SandboxConfig(BaseModel):
         3_000, ge=0, description="the host kills the container when a visit overruns its deadline by this"
     )
     start_timeout_s: float = Field(30.0, gt=0, description="creating + attaching one container")
+    warm_python: bool = Field(
+        True, description="start each Python run's interpreter before its request (guest/warm.py)"
+    )
     # Sessions (sandbox.session): each one a container of its own, for its whole life.
     max_sessions: int = Field(64, ge=0, description="sessions open at once; beyond this TooManySessions")
     session_idle_ttl_s: int = Field(300, ge=1, description="a session closes after this long without a cell")

@@ -18,6 +18,7 @@ from sandbox.config import SandboxConfig
 from sandbox.docker_client import DAEMON_ERRORS, client_for
 from sandbox.errors import SandboxError
 from sandbox.image import SANDBOX_GID, SANDBOX_UID
+from sandbox.languages import language
 
 __all__ = ["Container", "ContainerGone", "HostDeadline", "limit_fields", "owner_label"]
 
@@ -56,9 +57,13 @@ class Container:
         self.stderr_tail = b""  # supervisor crash output, for the error detail
 
     @classmethod
-    async def create(cls, config: SandboxConfig, pool_id: str, memory_mb: int | None = None) -> Container:
+    async def create(
+        cls, config: SandboxConfig, pool_id: str, memory_mb: int | None = None, *, warm: bool = True
+    ) -> Container:
+        """`warm`: keep a Python interpreter started ahead of each run (config.warm_python);
+        a session's container runs one interpreter of its own instead."""
         memory_mb = memory_mb or config.default_memory_mb
-        cid, raw = await asyncio.to_thread(_create_and_attach, config, pool_id, memory_mb)
+        cid, raw = await asyncio.to_thread(_create_and_attach, config, pool_id, memory_mb, warm)
         try:
             reader, writer = await asyncio.open_connection(sock=raw)
         except OSError as exc:
@@ -159,7 +164,9 @@ def limit_fields(config: SandboxConfig, memory_mb: int, *, compiling: bool = Fal
     return fields
 
 
-def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> tuple[str, socket.socket]:
+def _create_and_attach(
+    config: SandboxConfig, pool_id: str, memory_mb: int, warm: bool
+) -> tuple[str, socket.socket]:
     client = client_for(config)  # here, in a worker thread: creating a client already talks to the daemon
     api = client.api
     limit = f"{container_memory_mb(config, memory_mb)}m"
@@ -171,6 +178,7 @@ def _create_and_attach(config: SandboxConfig, pool_id: str, memory_mb: int) -> t
         "nproc": config.pids_limit if gvisor else None,
         "cpus": config.cpus,
         "max_files": config.work_inodes + config.tmp_inodes + config.shm_inodes if gvisor else None,
+        "warm_argv": list(language("python").run) if warm and config.warm_python else None,
     }
     host_config = api.create_host_config(
         network_mode="none",

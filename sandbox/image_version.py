@@ -20,6 +20,7 @@ GUEST_FILES = (
     "pyjudge.py",
     "testplan.py",
     "candidate.py",
+    "warm.py",
     "kernel.py",
     "referee_wire.py",
     "runas.c",

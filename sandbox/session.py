@@ -141,7 +141,8 @@ class Sessions:
         """A new container with the session's interpreter started in it."""
         try:
             c = await asyncio.wait_for(
-                Container.create(self.config, self.pool_id, memory_mb), self.config.start_timeout_s
+                Container.create(self.config, self.pool_id, memory_mb, warm=False),
+                self.config.start_timeout_s,
             )
         except (TimeoutError, OSError) as exc:
             raise SandboxError(f"cannot start a session's container: {exc!r}") from exc

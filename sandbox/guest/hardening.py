@@ -26,6 +26,7 @@ class Settings:
     nproc: int | None = None  # RLIMIT_NPROC for the programs (gVisor); None: the host's pids cgroup
     cpus = 1.0  # the container's CPU quota: how fast a run can use up its CPU time
     max_files: int | None = None  # files a run may create (gVisor: its tmpfs has no nr_inodes)
+    warm = False  # start Python runs' interpreters before their requests (supervisor.Warm)
 
 
 RUNAS = "/opt/referee/runas"  # built from runas.c into the image

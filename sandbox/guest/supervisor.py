@@ -69,6 +69,8 @@ def harden_self(settings: dict) -> None:
     Settings.nproc = settings.get("nproc")
     Settings.cpus = settings.get("cpus", 1.0)
     Settings.max_files = settings.get("max_files")
+    Settings.warm = bool(settings.get("warm_argv"))
+    Warm.argv = settings.get("warm_argv") or None
     set_dumpable(False)
     # Inherited by every program we spawn (RLIMIT_CORE is 0 from docker already).
     file_cap_bytes = settings.get("file_cap_bytes", 64 << 20)
@@ -164,23 +166,26 @@ def child_setup(
 
 
 def spawn(
-    argv: list[str], stdin_fd: int, stdout_fd: int, stderr_fd: int, cpu_s: int, uid: int | None = None
+    argv: list[str],
+    stdin_fd: int,
+    stdout_fd: int,
+    stderr_fd: int,
+    cpu_s: int,
+    uid: int | None = None,
+    fd3: int | None = None,
 ) -> int:
     """Start a program as the sandbox uid with posix_spawn (vfork: no copy of our page tables,
     ~3 ms less than fork here), in its own session, signals at their defaults, in our cwd (the
     run dir). File size, core and process limits are ours, inherited; the OOM score is set from
-    outside right after (raising it needs no privilege)."""
+    outside right after (raising it needs no privilege). `fd3`: passed on as its fd 3."""
+    ends = [stdin_fd, stdout_fd, stderr_fd] + ([fd3] if fd3 is not None else [])
     pid = os.posix_spawn(  # runas reports a program it cannot start, and exits 127 like a shell
         RUNAS,
         unprivileged_argv(argv, cpu_s, uid),
         PROGRAM_ENV,
         setsid=True,
         setsigdef=(signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT),
-        file_actions=[
-            (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
-            (os.POSIX_SPAWN_DUP2, stdout_fd, 1),
-            (os.POSIX_SPAWN_DUP2, stderr_fd, 2),
-        ],
+        file_actions=[(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate(ends)],
     )
     with contextlib.suppress(OSError), open(f"/proc/{pid}/oom_score_adj", "w") as f:  # it may be gone already
         f.write("1000")
@@ -189,25 +194,35 @@ def spawn(
 
 class Pipes:
     """A run's stdin (fed from the request), stdout and stderr (kept up to their caps), and the
-    wakeup fd that turns child exits into events."""
+    wakeup fd that turns child exits into events. Made before the child that gets their other
+    ends (`child_ends`), which may be started before its run (`Warm`)."""
 
-    def __init__(self, stdin: bytes, out_cap: int, err_cap: int) -> None:
-        self.stdin, self.written = stdin, 0
+    def __init__(self) -> None:
+        self.stdin, self.written = b"", 0
         self.r_in, self.w_in = os.pipe()
         self.r_out, self.w_out = os.pipe()
         self.r_err, self.w_err = os.pipe()
         self.data = {self.r_out: bytearray(), self.r_err: bytearray()}
-        self.caps = {self.r_out: out_cap, self.r_err: err_cap}
+        self.caps = {self.r_out: 0, self.r_err: 0}
         self.output_limited = False
         self.sel = selectors.DefaultSelector()
+        self.handed_over = False
 
     def child_ends(self) -> tuple[int, int, int]:
         return self.r_in, self.w_out, self.w_err
 
-    def started(self) -> None:
-        """The child holds its ends now: close ours, and watch the rest."""
+    def hand_over(self) -> None:
+        """The child holds its ends now: close ours."""
         for fd in self.child_ends():
             os.close(fd)
+        self.handed_over = True
+
+    def started(self, stdin: bytes, out_cap: int, err_cap: int) -> None:
+        """The run has begun: feed it `stdin`, keep its output up to the caps."""
+        if not self.handed_over:
+            self.hand_over()
+        self.stdin = stdin
+        self.caps = {self.r_out: out_cap, self.r_err: err_cap}
         self.sel.register(_wake_r, selectors.EVENT_READ)
         for fd in self.data:
             os.set_blocking(fd, False)
@@ -265,9 +280,95 @@ class Pipes:
         return self.data[self.r_out].decode(errors="replace"), self.data[self.r_err].decode(errors="replace")
 
     def close_all(self) -> None:
-        """The child never started: close both ends of everything."""
-        for fd in (*self.child_ends(), self.w_in, self.r_out, self.r_err):
+        """The run never started: close both ends of everything."""
+        self.sel.close()
+        for fd in (*(() if self.handed_over else self.child_ends()), self.w_in, self.r_out, self.r_err):
             os.close(fd)
+
+
+# ------------------------------------------------------------------ warm interpreters
+
+WARM_SCRIPT = "/opt/referee/warm.py"
+# The flags a warm interpreter can be started with for a `python3 FLAGS script.py` run: those
+# that leave sys.path[0] the script's dir (-I and -P do not).
+WARM_FLAGS = frozenset({"-E", "-s", "-S", "-u", "-B", "-O", "-OO"})
+WARM_CPU_S = 3600  # its CPU limit until its run's request lowers it (it can lower it, never raise it)
+
+
+class Warm:
+    """The next Python run's interpreter, started (guest/warm.py) before the run's request comes,
+    so that the request does not wait for CPython's start-up.
+
+    One interpreter serves one run, and is started only in a container as the run will find it:
+    after the last run ended (every process of it killed) and, at a visit's end, after the reset;
+    within a visit, between two runs of the same sample, it sees only what that sample's later
+    runs see anyway. It never outlives its visit: every request but the exec it serves discards
+    it first, and every reset makes a new one after. Until its request it runs nothing but the
+    standard library's start-up, as the program's uid, like the program itself."""
+
+    current: Warm | None = None
+    argv: list[str] | None = None  # the run to keep one ready for: the last Python exec's argv
+
+    def __init__(self, argv: list[str]) -> None:
+        self.argv = argv
+        self.pipes = Pipes()
+        go_r, self.go_w = os.pipe()
+        try:
+            self.pid = spawn([*argv[:-1], WARM_SCRIPT], *self.pipes.child_ends(), WARM_CPU_S, fd3=go_r)
+        except OSError:
+            os.close(self.go_w)
+            self.pipes.close_all()
+            raise
+        finally:
+            os.close(go_r)
+        self.pipes.hand_over()
+
+    @staticmethod
+    def serves(argv: list[str]) -> bool:
+        """Whether a warm interpreter can run `argv` exactly as its own exec would."""
+        script = argv[-1] if len(argv) >= 2 else ""
+        plain = "/" not in script and script.endswith(".py") and " " not in script
+        return argv[0] == "/usr/bin/python3" and set(argv[1:-1]) <= WARM_FLAGS and plain
+
+    @classmethod
+    def prepare(cls) -> None:
+        """After a reply: start the next run's interpreter while the host reads it."""
+        if cls.current is None and cls.argv is not None:
+            with contextlib.suppress(OSError):
+                cls.current = Warm(cls.argv)
+
+    @classmethod
+    def take(cls, argv: list[str], cpu_s: int) -> tuple[int, Pipes] | None:
+        """The ready interpreter, told to run `argv` under a CPU limit of `cpu_s`: its pid and
+        pipes. None when there is none for exactly this argv (and then none is kept)."""
+        warm, cls.current = cls.current, None
+        if warm is None:
+            return None
+        if warm.argv != argv:
+            warm.discard()
+            return None
+        try:
+            os.write(warm.go_w, f"{cpu_s} {argv[-1]}\n".encode())
+        except OSError:  # it died waiting
+            warm.discard()
+            return None
+        os.close(warm.go_w)
+        return warm.pid, warm.pipes
+
+    @classmethod
+    def drop(cls) -> None:
+        if cls.current is not None:
+            cls.current.discard()
+            cls.current = None
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.go_w)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.pipes.close_all()
 
 
 def tests_ended(stdout: str, token: str) -> tuple[bool, str]:
@@ -336,12 +437,16 @@ def run(req: dict, target, uid: int | None = None) -> dict:
     cap = req["output_cap_bytes"]
     token = req.get("end_token", "")
     stdin = f"{token}\n" if token else req.get("stdin", "")
-    pipes = Pipes(stdin.encode(), VERDICT_CAP_BYTES if judge else cap, cap)
     oom_before, hits_before = oom_kills(), memory_limit_hits()
     cpu_s = int(req["timeout_ms"] / 1000) + 1  # RLIMIT_CPU, a last resort behind the Watch
     t0 = time.monotonic()
+    started = None if judge or uid is not None else Warm.take(target, cpu_s)
+    pipes = started[1] if started else Pipes()
     try:
-        pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s, uid=uid)
+        if started:
+            pid = started[0]
+        else:
+            pid = os.fork() if judge else spawn(target, *pipes.child_ends(), cpu_s, uid=uid)
     except OSError:
         pipes.close_all()
         raise
@@ -354,7 +459,7 @@ def run(req: dict, target, uid: int | None = None) -> dict:
         except BaseException as exc:
             os.write(2, f"sandbox: cannot start the judge: {exc!r}\n".encode())
         os._exit(127)
-    pipes.started()
+    pipes.started(stdin.encode(), VERDICT_CAP_BYTES if judge else cap, cap)
     watch = Watch(req, judge)
     status: int | None = None
     end_ms = None
@@ -420,7 +525,7 @@ def interact(req: dict) -> dict:
     signal the interactor. The program's CPU limit and wall backstop hold for both."""
     private = write_private_files(req["interactor_files"])
     cap = req["output_cap_bytes"]
-    pipes = Pipes(b"", cap, cap)  # its "stdout" carries the interactor's stderr, "stderr" the program's
+    pipes = Pipes()  # its "stdout" carries the interactor's stderr, "stderr" the program's
     to_interactor, to_program = os.pipe(), os.pipe()
     cpu_s = int(req["timeout_ms"] / 1000) + 1
     oom_before = oom_kills()
@@ -435,7 +540,7 @@ def interact(req: dict) -> dict:
     finally:
         for fd in (*to_interactor, *to_program):
             os.close(fd)
-    pipes.started()
+    pipes.started(b"", cap, cap)
     watch = Watch(req, judge=False)
     exits: dict[int, int] = {}
     stop = ""
@@ -913,6 +1018,10 @@ def verdict_lines(channel: str) -> list[dict]:
 
 def handle(req: dict) -> dict:
     op = req["op"]
+    if op != "exec":
+        Warm.drop()  # every other request runs something else, or ends the visit
+    elif Settings.warm:
+        Warm.argv = req["argv"] if Warm.serves(req["argv"]) else None
     if op == "exec":
         write_judge_files(req.get("judge_files", {}))
         write_files(req.get("files", {}))
@@ -944,13 +1053,18 @@ def handle(req: dict) -> dict:
 def main() -> None:
     harden_self(json.loads(sys.argv[1]) if len(sys.argv) > 1 else {})
     reset()
+    Warm.prepare()
     for line in sys.stdin.buffer:
+        req: dict = {}
         try:
-            reply = handle(json.loads(line))
+            req = json.loads(line)
+            reply = handle(req)
         except Exception as exc:  # a bad request must not take the container down
             reply = {"error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
+        if req.get("op") in ("exec", "reset"):
+            Warm.prepare()
 
 
 if __name__ == "__main__":
